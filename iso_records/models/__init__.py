@@ -1,0 +1,2 @@
+from . import iso_standard
+from . import iso_clause

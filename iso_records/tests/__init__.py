@@ -1,0 +1,4 @@
+from . import test_iso_standard_access
+from . import test_iso_clause_constraints
+from . import test_iso_standard_data
+from . import test_ui
