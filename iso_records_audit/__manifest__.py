@@ -9,6 +9,4 @@
     "development_status": "Alpha",
     "maintainers": ["iso-records"],
     "depends": ["iso_records"],
-    "data": [],
-    "installable": True,
 }

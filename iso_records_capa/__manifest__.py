@@ -10,6 +10,4 @@
     "development_status": "Alpha",
     "maintainers": ["iso-records"],
     "depends": ["iso_records_audit", "portal"],
-    "data": [],
-    "installable": True,
 }

@@ -1,6 +1,6 @@
 import re
 
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 # "4", "9.2.2", and Annex references such as "A.5" or "A.8.34".
@@ -14,9 +14,7 @@ class IsoClause(models.Model):
     _order = "standard_id, sort_key, id"
     _rec_names_search = ["number", "title"]
 
-    standard_id = fields.Many2one(
-        "iso.standard", string="Standard", required=True, ondelete="cascade", index=True
-    )
+    standard_id = fields.Many2one("iso.standard", required=True, ondelete="cascade", index=True)
     number = fields.Char(required=True, help="Clause number as printed in the standard, e.g. 9.2.2 or A.5.1.")
     title = fields.Char(required=True, translate=True)
     description = fields.Html(
@@ -35,7 +33,9 @@ class IsoClause(models.Model):
     level = fields.Integer(compute="_compute_level", store=True)
     sort_key = fields.Char(compute="_compute_sort_key", store=True, index=True)
     is_annex = fields.Boolean(
-        string="Annex Control", compute="_compute_is_annex", store=True,
+        string="Annex Control",
+        compute="_compute_is_annex",
+        store=True,
         help="Annex entries (such as ISO/IEC 27001 Annex A controls) rather than main clauses.",
     )
     active = fields.Boolean(related="standard_id.active", store=True)
@@ -90,7 +90,9 @@ class IsoClause(models.Model):
         if "number" in vals:
             self._normalise_number(vals)
         if "number" in vals or "standard_id" in vals:
-            targets = [(vals.get("standard_id", clause.standard_id.id), vals.get("number", clause.number)) for clause in self]
+            targets = [
+                (vals.get("standard_id", clause.standard_id.id), vals.get("number", clause.number)) for clause in self
+            ]
             self._check_numbers_free(targets, exclude=self)
         if "standard_id" in vals:
             self._check_moves_with_family(vals)
@@ -98,8 +100,11 @@ class IsoClause(models.Model):
             parent = self.browse(vals["parent_id"])
             if parent in self.search([("id", "child_of", self.ids)]):
                 raise ValidationError(
-                    _("Parent Clause: %(parent)s is a sub-clause of the clause being changed; "
-                      "a clause cannot be its own ancestor.", parent=parent.display_name)
+                    self.env._(
+                        "Parent Clause: %(parent)s is a sub-clause of the clause being changed; "
+                        "a clause cannot be its own ancestor.",
+                        parent=parent.display_name,
+                    )
                 )
             for clause in self:
                 self._check_parent_standard(
@@ -112,9 +117,8 @@ class IsoClause(models.Model):
         left_behind = self.child_ids - self
         if left_behind:
             raise ValidationError(
-                _(
-                    "Standard: clause %(number)s has sub-clauses in %(standard)s; "
-                    "move them together or not at all.",
+                self.env._(
+                    "Standard: clause %(number)s has sub-clauses in %(standard)s; move them together or not at all.",
                     number=left_behind[0].parent_id.number,
                     standard=left_behind[0].standard_id.name,
                 )
@@ -127,10 +131,10 @@ class IsoClause(models.Model):
     def _normalise_number(self, vals):
         number = (vals.get("number") or "").strip()
         if not number:
-            raise ValidationError(_("Number: a clause needs a number, such as 7.5.3 or A.5.1."))
+            raise ValidationError(self.env._("Number: a clause needs a number, such as 7.5.3 or A.5.1."))
         if not CLAUSE_NUMBER_PATTERN.match(number):
             raise ValidationError(
-                _(
+                self.env._(
                     "Number: %(number)s is not a clause number. Use digits separated by dots "
                     "(9.2.2), optionally after an annex letter (A.5.1).",
                     number=number,
@@ -145,8 +149,10 @@ class IsoClause(models.Model):
             if target in seen:
                 self._raise_duplicate(*target)
             seen.add(target)
-        domain = [("standard_id", "in", list({standard_id for standard_id, _number in targets})),
-                  ("number", "in", list({number for _standard_id, number in targets}))]
+        domain = [
+            ("standard_id", "in", list({standard_id for standard_id, _number in targets})),
+            ("number", "in", list({number for _standard_id, number in targets})),
+        ]
         if exclude:
             domain.append(("id", "not in", exclude.ids))
         for existing in self.with_context(active_test=False).search(domain):
@@ -155,20 +161,19 @@ class IsoClause(models.Model):
 
     def _raise_duplicate(self, standard_id, number, title=None):
         standard = self.env["iso.standard"].browse(standard_id)
-        message = _(
-            "Number: %(standard)s already has a clause %(number)s; "
-            "a clause number may appear only once per standard.",
+        message = self.env._(
+            "Number: %(standard)s already has a clause %(number)s; a clause number may appear only once per standard.",
             standard=standard.name,
             number=number,
         )
         if title:
-            message = _("%(message)s (existing clause: %(title)s)", message=message, title=title)
+            message = self.env._("%(message)s (existing clause: %(title)s)", message=message, title=title)
         raise ValidationError(message)
 
     def _check_parent_standard(self, parent, standard_id, number):
         if parent.standard_id.id != standard_id:
             raise ValidationError(
-                _(
+                self.env._(
                     "Parent Clause: %(parent)s belongs to %(parent_standard)s, but clause "
                     "%(number)s belongs to %(standard)s; a parent must be in the same standard.",
                     parent=parent.display_name,
@@ -186,10 +191,12 @@ class IsoClause(models.Model):
                 wanted[clause] = (clause.standard_id.id, clause.number.rsplit(".", 1)[0])
         if not wanted:
             return
-        candidates = self.search([
-            ("standard_id", "in", list({standard_id for standard_id, _number in wanted.values()})),
-            ("number", "in", list({number for _standard_id, number in wanted.values()})),
-        ])
+        candidates = self.search(
+            [
+                ("standard_id", "in", list({standard_id for standard_id, _number in wanted.values()})),
+                ("number", "in", list({number for _standard_id, number in wanted.values()})),
+            ]
+        )
         by_key = {(candidate.standard_id.id, candidate.number): candidate for candidate in candidates}
         for clause, key in wanted.items():
             parent = by_key.get(key)
@@ -202,7 +209,7 @@ class IsoClause(models.Model):
             parent = clause.parent_id
             if parent and parent.standard_id != clause.standard_id:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Parent Clause: %(parent)s belongs to %(parent_standard)s, but clause "
                         "%(number)s belongs to %(standard)s; a parent must be in the same standard.",
                         parent=parent.display_name,
@@ -211,10 +218,10 @@ class IsoClause(models.Model):
                         standard=clause.standard_id.name,
                     )
                 )
-            strays = clause.child_ids.filtered(lambda child: child.standard_id != clause.standard_id)
+            strays = clause.child_ids.filtered(lambda child, standard=clause.standard_id: child.standard_id != standard)
             if strays:
                 raise ValidationError(
-                    _(
+                    self.env._(
                         "Standard: clause %(number)s has sub-clauses in %(standard)s; "
                         "move them together or not at all.",
                         number=clause.number,
@@ -222,4 +229,4 @@ class IsoClause(models.Model):
                     )
                 )
         if self._has_cycle():
-            raise ValidationError(_("Parent Clause: a clause cannot be its own ancestor."))
+            raise ValidationError(self.env._("Parent Clause: a clause cannot be its own ancestor."))

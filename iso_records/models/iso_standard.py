@@ -1,4 +1,4 @@
-from odoo import _, api, fields, models
+from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 ISO_FOUNDING_YEAR = 1947
@@ -39,6 +39,7 @@ class IsoStandard(models.Model):
     @api.model_create_multi
     def create(self, vals_list):
         for vals in vals_list:
+            vals["name"] = vals.get("name") or ""
             self._check_values(vals)
         self._check_names_free([vals.get("name") for vals in vals_list])
         return super().create(vals_list)
@@ -47,7 +48,9 @@ class IsoStandard(models.Model):
         self._check_values(vals)
         if vals.get("name"):
             if len(self) > 1:
-                raise ValidationError(_("Reference: several standards cannot share the reference %s.", vals["name"]))
+                raise ValidationError(
+                    self.env._("Reference: several standards cannot share the reference %s.", vals["name"])
+                )
             self._check_names_free([vals["name"]], exclude=self)
         return super().write(vals)
 
@@ -56,10 +59,10 @@ class IsoStandard(models.Model):
         if "name" in vals:
             vals["name"] = (vals["name"] or "").strip()
             if not vals["name"]:
-                raise ValidationError(_("Reference: a standard needs a reference, such as ISO 9001:2015."))
+                raise ValidationError(self.env._("Reference: a standard needs a reference, such as ISO 9001:2015."))
         if "edition_year" in vals and (vals["edition_year"] or 0) < ISO_FOUNDING_YEAR:
             raise ValidationError(
-                _(
+                self.env._(
                     "Edition: %(year)s is not a valid edition year (ISO publishes standards since %(founded)s).",
                     year=vals["edition_year"],
                     founded=ISO_FOUNDING_YEAR,
@@ -75,7 +78,7 @@ class IsoStandard(models.Model):
         duplicates |= set(self.with_context(active_test=False).search(domain).mapped("name"))
         if duplicates:
             raise ValidationError(
-                _("Reference: a standard named %(name)s already exists.", name=", ".join(sorted(duplicates)))
+                self.env._("Reference: a standard named %(name)s already exists.", name=", ".join(sorted(duplicates)))
             )
 
     def action_view_clauses(self):

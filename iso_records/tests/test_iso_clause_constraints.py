@@ -29,10 +29,12 @@ class TestIsoClauseConstraints(IsoRecordsCase):
 
     def test_duplicate_number_in_one_batch(self):
         with self.assertRaisesRegex(ValidationError, "already has a clause 11"):
-            self.Clause.create([
-                {"standard_id": self.standard_9001.id, "number": "11", "title": "One"},
-                {"standard_id": self.standard_9001.id, "number": "11", "title": "Two"},
-            ])
+            self.Clause.create(
+                [
+                    {"standard_id": self.standard_9001.id, "number": "11", "title": "One"},
+                    {"standard_id": self.standard_9001.id, "number": "11", "title": "Two"},
+                ]
+            )
         self.assert_nothing_written()
 
     def test_renumbering_onto_an_existing_number(self):
@@ -57,12 +59,14 @@ class TestIsoClauseConstraints(IsoRecordsCase):
     def test_parent_in_another_standard(self):
         foreign_parent = self.env.ref("iso_records.clause_14001_9_2")
         with self.assertRaisesRegex(ValidationError, "Parent Clause: .* belongs to ISO 14001:2015"):
-            self.Clause.create({
-                "standard_id": self.standard_9001.id,
-                "number": "9.2.3",
-                "title": "Cross",
-                "parent_id": foreign_parent.id,
-            })
+            self.Clause.create(
+                {
+                    "standard_id": self.standard_9001.id,
+                    "number": "9.2.3",
+                    "title": "Cross",
+                    "parent_id": foreign_parent.id,
+                }
+            )
         self.assert_nothing_written()
 
     def test_moving_a_parent_away_from_its_children(self):

@@ -24,8 +24,10 @@ class TestIsoStandardAccess(IsoRecordsCase):
         for user in (self.iso_user, self.iso_auditor, self.iso_manager, self.iso_administrator):
             standard = self.standard_9001.with_user(user)
             self.assertEqual(standard.name, "ISO 9001:2015")
-            clause = self.env["iso.clause"].with_user(user).search(
-                [("standard_id", "=", standard.id), ("number", "=", "9.2.2")]
+            clause = (
+                self.env["iso.clause"]
+                .with_user(user)
+                .search([("standard_id", "=", standard.id), ("number", "=", "9.2.2")])
             )
             self.assertEqual(len(clause), 1, f"{user.login} must find clause 9.2.2")
             self.assertEqual(clause.parent_id.number, "9.2")
@@ -49,8 +51,10 @@ class TestIsoStandardAccess(IsoRecordsCase):
                     self.standard_14001.with_user(user).unlink()
         self.assertEqual(self.standard_9001.title, "Quality management systems — Requirements")
 
-        standard = self.env["iso.standard"].with_user(self.iso_administrator).create(
-            {"name": "ISO 50001:2018", "code": "ISO 50001", "edition_year": 2018, "title": "Energy management"}
+        standard = (
+            self.env["iso.standard"]
+            .with_user(self.iso_administrator)
+            .create({"name": "ISO 50001:2018", "code": "ISO 50001", "edition_year": 2018, "title": "Energy management"})
         )
         standard.write({"title": "Energy management systems — Requirements with guidance for use"})
         self.assertEqual(standard.create_uid, self.iso_administrator)
@@ -71,8 +75,10 @@ class TestIsoStandardAccess(IsoRecordsCase):
                     clause.with_user(user).unlink()
         self.assertTrue(clause.exists())
 
-        new_clause = self.env["iso.clause"].with_user(self.iso_administrator).create(
-            {"standard_id": self.standard_9001.id, "number": "10.4", "title": "Extra"}
+        new_clause = (
+            self.env["iso.clause"]
+            .with_user(self.iso_administrator)
+            .create({"standard_id": self.standard_9001.id, "number": "10.4", "title": "Extra"})
         )
         self.assertEqual(new_clause.parent_id, self.env.ref("iso_records.clause_9001_10"))
         new_clause.write({"description": "<p>How we meet it</p>"})

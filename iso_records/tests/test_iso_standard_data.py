@@ -45,12 +45,16 @@ class TestIsoStandardData(IsoRecordsCase):
 
     def test_iso_27001_annex_a_has_93_controls(self):
         standard = self.env.ref("iso_records.standard_iso_27001_2022")
-        controls = self.env["iso.clause"].with_user(self.iso_auditor).search(
-            [("standard_id", "=", standard.id), ("is_annex", "=", True), ("level", "=", 2)]
+        controls = (
+            self.env["iso.clause"]
+            .with_user(self.iso_auditor)
+            .search([("standard_id", "=", standard.id), ("is_annex", "=", True), ("level", "=", 2)])
         )
         self.assertEqual(len(controls), 93)
-        per_theme = {theme: len(controls.filtered(lambda c, t=theme: c.parent_id.number == t))
-                     for theme in ("A.5", "A.6", "A.7", "A.8")}
+        per_theme = {
+            theme: len(controls.filtered(lambda c, t=theme: c.parent_id.number == t))
+            for theme in ("A.5", "A.6", "A.7", "A.8")
+        }
         self.assertEqual(per_theme, {"A.5": 37, "A.6": 8, "A.7": 14, "A.8": 34})
 
     def test_clause_name_search_by_number_and_title(self):
