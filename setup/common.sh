@@ -41,15 +41,19 @@ check_postgres() {
     fi
     case "$ISO_DB_HOST" in
         127.0.0.1|localhost|::1|/*)
-            if command -v pg_ctlcluster >/dev/null 2>&1 && [ -d /etc/postgresql ] && [ "$(id -u)" = 0 ]; then
-                for version in $(ls /etc/postgresql); do
-                    say "PostgreSQL is down; starting local cluster $version/main"
-                    pg_ctlcluster --skip-systemctl-redirect "$version" main start >/dev/null 2>&1 || true
-                done
-                for _ in 1 2 3 4 5; do
-                    pg_isready -q -t 2 -h "$ISO_DB_HOST" -p "$ISO_DB_PORT" && return 0
-                    sleep 1
-                done
+            if [ "${ISO_START_POSTGRES:-1}" != 0 ] && command -v pg_lsclusters >/dev/null 2>&1 && [ "$(id -u)" = 0 ]; then
+                local version cluster port status started=""
+                while read -r version cluster port status _; do
+                    [ "$port" = "$ISO_DB_PORT" ] && [ "$status" = "down" ] || continue
+                    say "PostgreSQL $version/$cluster on port $port is down: starting it"
+                    pg_ctlcluster --skip-systemctl-redirect "$version" "$cluster" start >/dev/null 2>&1 && started=1
+                done < <(pg_lsclusters -h 2>/dev/null)
+                if [ -n "$started" ]; then
+                    for _ in 1 2 3 4 5; do
+                        pg_isready -q -t 2 -h "$ISO_DB_HOST" -p "$ISO_DB_PORT" && return 0
+                        sleep 1
+                    done
+                fi
             fi
             ;;
     esac

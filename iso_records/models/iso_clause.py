@@ -114,7 +114,8 @@ class IsoClause(models.Model):
 
     def _check_moves_with_family(self, vals):
         """A clause changes standard together with its sub-clauses, and under a parent of the new standard."""
-        left_behind = self.child_ids - self
+        moving = self.filtered(lambda clause: clause.standard_id.id != vals["standard_id"])
+        left_behind = moving.child_ids - moving
         if left_behind:
             raise ValidationError(
                 self.env._(
@@ -124,7 +125,7 @@ class IsoClause(models.Model):
                 )
             )
         if "parent_id" not in vals:
-            for clause in self.filtered(lambda clause: clause.parent_id and clause.parent_id not in self):
+            for clause in moving.filtered(lambda clause: clause.parent_id and clause.parent_id not in moving):
                 self._check_parent_standard(clause.parent_id, vals["standard_id"], clause.number)
 
     @api.model

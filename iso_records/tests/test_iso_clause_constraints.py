@@ -69,6 +69,26 @@ class TestIsoClauseConstraints(IsoRecordsCase):
             )
         self.assert_nothing_written()
 
+    def test_rewriting_the_same_standard_and_number_is_not_a_move(self):
+        # What a module upgrade does when it reloads the shipped clauses.
+        parent = self.env.ref("iso_records.clause_9001_9_2").with_user(self.iso_administrator)
+        parent.write({"standard_id": self.standard_9001.id, "number": "9.2", "title": "Internal audit"})
+        family = parent | parent.child_ids
+        family.write({"standard_id": self.standard_9001.id})
+        self.assertEqual(parent.child_ids.mapped("number"), ["9.2.1", "9.2.2"])
+
+    def test_moving_a_clause_with_its_sub_clauses(self):
+        theme = self.env.ref("iso_records.clause_27001_a_5").with_user(self.iso_administrator)
+        extra = (
+            self.env["iso.standard"]
+            .with_user(self.iso_administrator)
+            .create({"name": "ISO/IEC 27002:2022", "code": "ISO/IEC 27002", "edition_year": 2022, "title": "Controls"})
+        )
+        family = theme | theme.child_ids
+        family.write({"standard_id": extra.id})
+        self.assertEqual(len(self.Clause.search([("standard_id", "=", extra.id)])), 38)
+        self.assertEqual(theme.child_ids.standard_id, extra)
+
     def test_moving_a_parent_away_from_its_children(self):
         theme = self.env.ref("iso_records.clause_27001_a_5").with_user(self.iso_administrator)
         with self.assertRaisesRegex(ValidationError, "has sub-clauses in ISO/IEC 27001:2022"):
