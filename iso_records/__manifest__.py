@@ -15,9 +15,22 @@
         "security/ir.model.access.csv",
         "data/iso_standard_data.xml",
         "data/iso.clause.csv",
+        "data/iso_record_type_data.xml",
+        "data/mail_activity_type_data.xml",
+        "data/ir_cron_data.xml",
         "views/iso_standard_views.xml",
         "views/iso_clause_views.xml",
+        "views/iso_record_type_views.xml",
+        "views/iso_record_views.xml",
+        "wizard/iso_signature_wizard_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/hr_employee_views.xml",
+        "views/product_template_views.xml",
+        "views/res_partner_views.xml",
         "views/menus.xml",
+    ],
+    "demo": [
+        "demo/iso_record_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -207,18 +207,8 @@ class IsoClause(models.Model):
     @api.constrains("parent_id", "standard_id")
     def _check_parent(self):
         for clause in self:
-            parent = clause.parent_id
-            if parent and parent.standard_id != clause.standard_id:
-                raise ValidationError(
-                    self.env._(
-                        "Parent Clause: %(parent)s belongs to %(parent_standard)s, but clause "
-                        "%(number)s belongs to %(standard)s; a parent must be in the same standard.",
-                        parent=parent.display_name,
-                        parent_standard=parent.standard_id.name,
-                        number=clause.number,
-                        standard=clause.standard_id.name,
-                    )
-                )
+            if clause.parent_id:
+                self._check_parent_standard(clause.parent_id, clause.standard_id.id, clause.number)
             strays = clause.child_ids.filtered(lambda child, standard=clause.standard_id: child.standard_id != standard)
             if strays:
                 raise ValidationError(

@@ -1,0 +1,7 @@
+from odoo import models
+
+
+class HrEmployeePublic(models.Model):
+    _name = "hr.employee.public"
+    _inherit = ["hr.employee.public", "iso.record.link.mixin"]
+    _iso_record_link_field = "employee_id"

@@ -1,0 +1,469 @@
+import hashlib
+import json
+import threading
+
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import split_every
+
+from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+from .iso_record_type import RECORD_KINDS
+
+RECORD_STATES = [
+    ("draft", "Draft"),
+    ("in_review", "In Review"),
+    ("effective", "Effective"),
+    ("superseded", "Superseded"),
+    ("obsolete", "Obsolete"),
+    ("filed", "Filed"),
+]
+# Set only by the workflow methods below, never by a plain write.
+WORKFLOW_FIELDS = {
+    "name",
+    "state",
+    "revision_number",
+    "previous_record_id",
+    "superseded_by_id",
+    "revision_id",
+    "approver_id",
+    "approved_date",
+    "next_review_date",
+    "last_review_date",
+    "review_activity_date",
+}
+REVIEW_BATCH_SIZE = 500
+
+
+class IsoRecord(models.Model):
+    _name = "iso.record"
+    _description = "ISO Record"
+    _inherit = ["iso.controlled.mixin"]
+    _order = "id desc"
+    _rec_names_search = ["name", "title"]
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, index=True, default="/")
+    title = fields.Char(required=True, tracking=True)
+    record_type_id = fields.Many2one(
+        "iso.record.type", string="Type", required=True, check_company=True, tracking=True, index=True
+    )
+    kind = fields.Selection(related="record_type_id.kind", store=True)
+    clause_ids = fields.Many2many(
+        "iso.clause",
+        string="Clauses",
+        compute="_compute_clause_ids",
+        store=True,
+        readonly=False,
+        help="The requirements this record is evidence for.",
+    )
+    standard_ids = fields.Many2many("iso.standard", string="Standards", compute="_compute_standard_ids",
+                                    search="_search_standard_ids")
+    body = fields.Html(sanitize_style=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment", "iso_record_attachment_rel", "record_id", "attachment_id", string="Attachments"
+    )
+    state = fields.Selection(RECORD_STATES, default="draft", required=True, readonly=True, tracking=True, index=True,
+                             copy=False)
+    author_id = fields.Many2one("res.users", string="Author", default=lambda self: self.env.user, tracking=True,
+                                index=True)
+    approver_id = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False, tracking=True)
+    approved_date = fields.Datetime(readonly=True, copy=False)
+    effective_date = fields.Date(copy=False, tracking=True,
+                                 help="When the approved revision takes effect; today when left empty.")
+    revision_number = fields.Integer(string="Revision", default=1, readonly=True, copy=False)
+    change_reason = fields.Text(copy=False, help="Why this revision was made; required from the second revision on.")
+    previous_record_id = fields.Many2one("iso.record", string="Revises", readonly=True, copy=False, index="btree_not_null")
+    superseded_by_id = fields.Many2one("iso.record", string="Superseded by", readonly=True, copy=False)
+    revision_id = fields.Many2one("iso.record.revision", string="Current Revision", readonly=True, copy=False)
+    history_revision_ids = fields.One2many("iso.record.revision", compute="_compute_history_revision_ids",
+                                           string="Revision History")
+    signature_ids = fields.One2many("iso.signature", "record_id", string="Signatures")
+    next_review_date = fields.Date(readonly=True, copy=False, tracking=True, index="btree_not_null")
+    last_review_date = fields.Date(readonly=True, copy=False)
+    review_activity_date = fields.Date(readonly=True, copy=False,
+                                       help="Review date for which the review activity was already given.")
+    review_due = fields.Boolean(compute="_compute_review_due", search="_search_review_due")
+    content_hash = fields.Char(compute="_compute_content_hash", help="SHA-256 of the body and attachment checksums.")
+    content_matches_revision = fields.Boolean(compute="_compute_content_hash")
+
+    @api.depends("record_type_id")
+    def _compute_clause_ids(self):
+        for record in self:
+            if not record.clause_ids:
+                record.clause_ids = record.record_type_id.clause_ids
+
+    @api.depends("clause_ids")
+    def _compute_standard_ids(self):
+        for record in self:
+            record.standard_ids = record.clause_ids.standard_id
+
+    def _search_standard_ids(self, operator, value):
+        return [("clause_ids.standard_id", operator, value)]
+
+    def _compute_history_revision_ids(self):
+        revisions = self.env["iso.record.revision"].search([("name", "in", self.mapped("name"))])
+        for record in self:
+            record.history_revision_ids = revisions.filtered(
+                lambda revision, record=record: revision.name == record.name
+                and revision.company_id == record.company_id
+            )
+
+    def _compute_review_due(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            record.review_due = bool(
+                record.state == "effective" and record.next_review_date and record.next_review_date <= today
+            )
+
+    def _search_review_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Review Due: only 'is set' and 'is not set' searches are supported."))
+        due = [("state", "=", "effective"), ("next_review_date", "<=", fields.Date.context_today(self))]
+        if (operator == "=") == value:
+            return due
+        return ["!", "&", *due]
+
+    @api.depends("body", "attachment_ids.checksum", "revision_id.content_hash")
+    def _compute_content_hash(self):
+        for record in self:
+            record.content_hash = record._iso_content_hash()
+            record.content_matches_revision = bool(record.revision_id) and (
+                record.revision_id.content_hash == record.content_hash
+            )
+
+    def _iso_content_hash(self):
+        self.ensure_one()
+        content = {
+            "body": self.body or "",
+            "attachments": sorted(self.attachment_ids.sudo().mapped(lambda attachment: attachment.checksum or "")),
+        }
+        return hashlib.sha256(json.dumps(content, sort_keys=True).encode()).hexdigest()
+
+    def _iso_is_locked(self):
+        self.ensure_one()
+        return self.state != "draft"
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    @api.model_create_multi
+    def create(self, vals_list):
+        if not self._iso_in_workflow():
+            for vals in vals_list:
+                forced = sorted(name for name in WORKFLOW_FIELDS - {"name"} if vals.get(name) and name != "state")
+                if vals.get("state", "draft") != "draft":
+                    raise UserError(self.env._("State: a record starts as a draft; file or approve it afterwards."))
+                if forced:
+                    raise UserError(
+                        self.env._("%(fields)s: set by the approval workflow, not on creation.", fields=", ".join(forced))
+                    )
+                vals.pop("name", None)
+        record_types = self.env["iso.record.type"].browse({vals.get("record_type_id") for vals in vals_list} - {None, False})
+        defaults = {record_type.id: record_type for record_type in record_types}
+        references = {
+            record_type.id: iter(record_type._next_references(
+                sum(1 for vals in vals_list if vals.get("record_type_id") == record_type.id and not vals.get("name"))
+            ))
+            for record_type in record_types
+        }
+        for vals in vals_list:
+            record_type = defaults.get(vals.get("record_type_id"))
+            if not record_type:
+                continue
+            if not vals.get("name"):
+                vals["name"] = next(references[record_type.id])
+            vals.setdefault("confidentiality", record_type.default_confidentiality)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if not self._iso_in_workflow():
+            forced = sorted(set(vals) & WORKFLOW_FIELDS)
+            if forced:
+                labels = ", ".join(self._fields[name].string for name in forced)
+                raise UserError(
+                    self.env._(
+                        "%(fields)s: set by the workflow buttons (Submit, Approve, File, Make obsolete, "
+                        "Reviewed), not written directly.",
+                        fields=labels,
+                    )
+                )
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_only_drafts(self):
+        for record in self:
+            if record.state != "draft":
+                raise UserError(
+                    self.env._("%(record)s is %(state)s and cannot be deleted.", record=record.display_name,
+                               state=dict(RECORD_STATES)[record.state])
+                )
+
+    @api.depends("name", "title", "revision_number", "kind")
+    def _compute_display_name(self):
+        for record in self:
+            revision = f" rev. {record.revision_number}" if record.kind == "document" else ""
+            record.display_name = f"{record.name or ''}{revision} {record.title or ''}".strip()
+
+    @api.constrains("effective_date", "previous_record_id")
+    def _check_effective_after_previous(self):
+        for record in self:
+            previous = record.previous_record_id
+            if previous.effective_date and record.effective_date and record.effective_date < previous.effective_date:
+                raise ValidationError(
+                    self.env._(
+                        "Effective Date: revision %(number)s cannot take effect on %(date)s, before revision "
+                        "%(previous)s (%(previous_date)s).",
+                        number=record.revision_number,
+                        date=record.effective_date,
+                        previous=previous.revision_number,
+                        previous_date=previous.effective_date,
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # Workflow
+    # ------------------------------------------------------------------
+    def _check_state(self, allowed, action):
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "%(action)s: %(record)s is %(state)s; this step needs it to be %(allowed)s.",
+                        action=action,
+                        record=record.display_name,
+                        state=dict(RECORD_STATES)[record.state],
+                        allowed=" or ".join(dict(RECORD_STATES)[state] for state in allowed),
+                    )
+                )
+
+    def _check_kind(self, kind, action):
+        for record in self:
+            if record.kind != kind:
+                raise UserError(
+                    self.env._(
+                        "%(action)s applies to %(kind)s, and %(record)s is not one.",
+                        action=action,
+                        kind=dict(RECORD_KINDS)[kind].lower() + "s",
+                        record=record.display_name,
+                    )
+                )
+
+    def _check_has_content(self, action):
+        for record in self:
+            if not (record.body and record.body.strip() not in ("<p><br></p>", "<p></p>")) and not record.attachment_ids:
+                raise UserError(
+                    self.env._(
+                        "%(action)s: %(record)s has neither a body nor an attachment; there is nothing to sign.",
+                        action=action,
+                        record=record.display_name,
+                    )
+                )
+
+    def _check_manager(self, action):
+        if not self.env.user.has_group("iso_records.group_iso_manager"):
+            raise UserError(self.env._("%(action)s: only ISO managers may do this.", action=action))
+
+    def action_submit(self):
+        self._check_kind("document", self.env._("Submit for review"))
+        self._check_state(["draft"], self.env._("Submit for review"))
+        self._check_has_content(self.env._("Submit for review"))
+        for record in self:
+            if record.revision_number > 1 and not (record.change_reason or "").strip():
+                raise UserError(
+                    self.env._("Change Reason: revision %(number)s of %(record)s needs a reason for the change.",
+                               number=record.revision_number, record=record.name)
+                )
+        self._iso_workflow().write({"state": "in_review"})
+        for record in self:
+            approver = record.department_id.manager_id.user_id
+            if approver and approver != self.env.user:
+                record.activity_schedule(
+                    "iso_records.mail_activity_type_iso_approval",
+                    user_id=approver.id,
+                    summary=self.env._("Approve %s", record.display_name),
+                )
+        return True
+
+    def action_back_to_draft(self):
+        self._check_state(["in_review"], self.env._("Back to draft"))
+        self._iso_workflow().write({"state": "draft"})
+        self.activity_unlink(["iso_records.mail_activity_type_iso_approval"])
+        return True
+
+    def _open_signature_wizard(self, operation):
+        self.ensure_one()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Sign"),
+            "res_model": "iso.signature.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_record_id": self.id, "default_operation": operation},
+        }
+
+    def action_open_approve(self):
+        self._check_kind("document", self.env._("Approve"))
+        self._check_state(["in_review"], self.env._("Approve"))
+        return self._open_signature_wizard("approve")
+
+    def action_open_obsolete(self):
+        self._check_kind("document", self.env._("Make obsolete"))
+        self._check_state(["effective"], self.env._("Make obsolete"))
+        return self._open_signature_wizard("obsolete")
+
+    def action_file(self):
+        self._check_kind("record", self.env._("File"))
+        self._check_state(["draft"], self.env._("File"))
+        self.ensure_one()
+        if self.record_type_id.approval_required:
+            return self._open_signature_wizard("file")
+        self._iso_file()
+        return True
+
+    def _iso_snapshot_revision(self, approver=None, reason=None):
+        """Freeze the current content as an immutable revision."""
+        self.ensure_one()
+        attachments = self.attachment_ids.sudo()
+        return self.env["iso.record.revision"].sudo().with_context(**{WORKFLOW_KEY: WORKFLOW}).create({
+            "record_id": self.id,
+            "name": self.name,
+            "number": self.revision_number,
+            "title": self.title,
+            "company_id": self.company_id.id,
+            "change_reason": reason or self.change_reason,
+            "author_id": self.author_id.id,
+            "approver_id": approver.id if approver else False,
+            "effective_date": self.effective_date or fields.Date.context_today(self),
+            "body_snapshot": self.body or "",
+            "attachment_ids": [(6, 0, attachments.ids)],
+            "attachment_manifest": json.dumps(
+                [{"name": attachment.name, "checksum": attachment.checksum} for attachment in attachments]
+            ),
+            "content_hash": self._iso_content_hash(),
+        })
+
+    def _iso_file(self, signer=None):
+        self.ensure_one()
+        self._check_has_content(self.env._("File"))
+        effective_date = self.effective_date or fields.Date.context_today(self)
+        self._iso_workflow().write({"effective_date": effective_date})
+        revision = self._iso_snapshot_revision(approver=signer)
+        self._iso_workflow().write({"state": "filed", "revision_id": revision.id})
+        return revision
+
+    def _iso_approve(self, signer):
+        self.ensure_one()
+        action = self.env._("Approve")
+        self._check_state(["in_review"], action)
+        self._check_has_content(action)
+        allow_self = self.env["ir.config_parameter"].sudo().get_param("iso_records.allow_self_approval")
+        if signer == self.author_id and not allow_self:
+            raise UserError(
+                self.env._(
+                    "Approver: %(user)s is the author of %(record)s and cannot also approve it; "
+                    "ask another manager (an administrator can allow self-approval in Settings).",
+                    user=signer.name,
+                    record=self.display_name,
+                )
+            )
+        effective_date = self.effective_date or fields.Date.context_today(self)
+        interval = self.record_type_id.review_interval_months
+        self._iso_workflow().write({"effective_date": effective_date})
+        revision = self._iso_snapshot_revision(approver=signer)
+        self._iso_workflow().write({
+            "state": "effective",
+            "revision_id": revision.id,
+            "approver_id": signer.id,
+            "approved_date": fields.Datetime.now(),
+            "next_review_date": effective_date + relativedelta(months=interval) if interval > 0 else False,
+        })
+        previous = self.previous_record_id
+        if previous and previous.state == "effective":
+            previous._iso_workflow().write({"state": "superseded", "superseded_by_id": self.id})
+            previous.activity_unlink(["iso_records.mail_activity_type_iso_review"])
+        self.activity_feedback(["iso_records.mail_activity_type_iso_approval"])
+        return revision
+
+    def _iso_make_obsolete(self, signer, reason):
+        self.ensure_one()
+        action = self.env._("Make obsolete")
+        self._check_state(["effective"], action)
+        if not (reason or "").strip():
+            raise UserError(self.env._("Reason: making %(record)s obsolete needs a reason.", record=self.display_name))
+        self._iso_workflow().write({"state": "obsolete", "next_review_date": False})
+        self.activity_unlink(["iso_records.mail_activity_type_iso_review"])
+        self.message_post(body=self.env._("Made obsolete by %(user)s: %(reason)s", user=signer.name, reason=reason))
+
+    def action_new_revision(self):
+        self.ensure_one()
+        self._check_kind("document", self.env._("New revision"))
+        self._check_state(["effective"], self.env._("New revision"))
+        draft = self.search([("previous_record_id", "=", self.id)], limit=1)
+        if not draft:
+            draft = self._iso_workflow().copy({
+                "name": self.name,
+                "revision_number": self.revision_number + 1,
+                "previous_record_id": self.id,
+                "attachment_ids": [(6, 0, self.attachment_ids.ids)],
+                "author_id": self.env.user.id,
+            })
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "iso.record",
+            "res_id": draft.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    def action_reviewed_no_change(self):
+        self._check_kind("document", self.env._("Reviewed, no change"))
+        self._check_state(["effective"], self.env._("Reviewed, no change"))
+        today = fields.Date.context_today(self)
+        for record in self:
+            if not (self.env.user.has_group("iso_records.group_iso_manager") or record.owner_user_id == self.env.user):
+                raise UserError(
+                    self.env._("Reviewed, no change: only the owner or an ISO manager may review %(record)s.",
+                               record=record.display_name)
+                )
+            interval = record.record_type_id.review_interval_months
+            record._iso_workflow().write({
+                "last_review_date": today,
+                "next_review_date": today + relativedelta(months=interval),
+            })
+            record.activity_feedback(["iso_records.mail_activity_type_iso_review"])
+            record.message_post(
+                body=self.env._("Periodic review by %(user)s: no change needed. Next review on %(date)s.",
+                                user=self.env.user.name, date=record.next_review_date)
+            )
+        return True
+
+    # ------------------------------------------------------------------
+    # Scheduled review reminders
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_schedule_periodic_reviews(self):
+        lead_days = int(self.env["ir.config_parameter"].sudo().get_param("iso_records.review_lead_days", 30))
+        horizon = fields.Date.context_today(self) + relativedelta(days=lead_days)
+        candidates = self.search([
+            ("state", "=", "effective"),
+            ("next_review_date", "!=", False),
+            ("next_review_date", "<=", horizon),
+        ])
+        due = candidates.filtered(lambda record: record.review_activity_date != record.next_review_date)
+        done = 0
+        for batch in split_every(REVIEW_BATCH_SIZE, due.ids, self.browse):
+            for record in batch:
+                user = record.owner_user_id or record.author_id
+                record.activity_schedule(
+                    "iso_records.mail_activity_type_iso_review",
+                    date_deadline=record.next_review_date,
+                    user_id=user.id,
+                    summary=self.env._("Periodic review of %s", record.display_name),
+                )
+                record._iso_workflow().write({"review_activity_date": record.next_review_date})
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()
+        return done

@@ -1,0 +1,50 @@
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+
+
+class IsoRecordRevision(models.Model):
+    _name = "iso.record.revision"
+    _description = "ISO Record Revision"
+    _order = "name, number desc"
+
+    record_id = fields.Many2one("iso.record", string="Record", required=True, index=True, ondelete="restrict")
+    name = fields.Char(string="Reference", required=True, index=True)
+    number = fields.Integer(string="Revision", required=True)
+    title = fields.Char(required=True)
+    company_id = fields.Many2one("res.company", required=True, index=True)
+    change_reason = fields.Text()
+    author_id = fields.Many2one("res.users", string="Author")
+    approver_id = fields.Many2one("res.users", string="Approver")
+    effective_date = fields.Date(required=True)
+    body_snapshot = fields.Html(string="Body", sanitize=False, readonly=True)
+    attachment_ids = fields.Many2many(
+        "ir.attachment", "iso_record_revision_attachment_rel", "revision_id", "attachment_id", string="Attachments"
+    )
+    attachment_manifest = fields.Text(help="Name and SHA-1 checksum of each attachment at approval, as JSON.")
+    content_hash = fields.Char(required=True, help="SHA-256 over the body and the attachment checksums.")
+    state = fields.Selection(related="record_id.state", string="Record State")
+    signature_ids = fields.One2many("iso.signature", "revision_id", string="Signatures")
+
+    _sql_constraints = [
+        ("number_unique", "unique(name, company_id, number)", "Revision: each revision number is used once."),
+    ]
+
+    @api.depends("name", "number", "title")
+    def _compute_display_name(self):
+        for revision in self:
+            revision.display_name = f"{revision.name} rev. {revision.number}"
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW:
+            raise UserError(self.env._("Revisions are created by approving or filing a record, not directly."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        raise UserError(self.env._("Revision %s is immutable: nothing on it can change.", self[:1].display_name))
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Revision %s is immutable and cannot be deleted.", self[:1].display_name))

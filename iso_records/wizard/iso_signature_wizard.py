@@ -1,0 +1,107 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import AccessDenied, UserError
+
+from ..models.iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+from ..models.iso_signature import SIGNATURE_MEANINGS
+
+PASSWORD_VALIDITY = timedelta(minutes=5)
+OPERATIONS = [("approve", "Approve"), ("file", "File"), ("obsolete", "Make obsolete")]
+DEFAULT_MEANING = {"approve": "approved", "file": "authored", "obsolete": "obsoleted"}
+
+
+class IsoSignatureWizard(models.TransientModel):
+    _name = "iso.signature.wizard"
+    _description = "Sign an ISO Record"
+
+    record_id = fields.Many2one("iso.record", required=True, ondelete="cascade")
+    operation = fields.Selection(OPERATIONS, required=True)
+    meaning = fields.Selection(SIGNATURE_MEANINGS, required=True, compute="_compute_meaning", store=True, precompute=True,
+                               readonly=False)
+    # Never stored: checked when the dialog is saved, only the outcome is kept.
+    password = fields.Char(
+        compute="_compute_password",
+        inverse="_inverse_password",
+        help="Your login password: it proves that you, and nobody using your session, sign.",
+    )
+    password_verified = fields.Datetime(readonly=True, help="When the password was last checked in this dialog.")
+    reason = fields.Text(help="Required to make a document obsolete.")
+    content_hash = fields.Char(related="record_id.content_hash")
+    signer_id = fields.Many2one("res.users", default=lambda self: self.env.user, readonly=True)
+
+    @api.depends("operation")
+    def _compute_meaning(self):
+        for wizard in self:
+            wizard.meaning = DEFAULT_MEANING.get(wizard.operation)
+
+    def _compute_password(self):
+        self.password = False
+
+    def _inverse_password(self):
+        # Values arrive through create() and write(), which check and drop them.
+        pass
+
+    @api.model
+    def _verify_password(self, password):
+        if not password:
+            raise UserError(self.env._("Password: enter your password to sign."))
+        try:
+            self.env.user._check_credentials(
+                {"type": "password", "login": self.env.user.login, "password": password},
+                {"interactive": True},
+            )
+        except AccessDenied:
+            raise UserError(self.env._("Password: the password is wrong; nothing was signed.")) from None
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            vals.pop("password_verified", None)
+            if "password" in vals:
+                self._verify_password(vals.pop("password"))
+                vals["password_verified"] = fields.Datetime.now()
+        return super().create(vals_list)
+
+    def write(self, vals):
+        vals.pop("password_verified", None)
+        if "password" in vals:
+            self._verify_password(vals.pop("password"))
+            vals["password_verified"] = fields.Datetime.now()
+        return super().write(vals)
+
+    def _check_password(self):
+        fresh = self.password_verified and fields.Datetime.now() - self.password_verified <= PASSWORD_VALIDITY
+        if not fresh or self.create_uid != self.env.user:
+            raise UserError(self.env._("Password: enter your password to sign."))
+
+    def action_sign(self):
+        self.ensure_one()
+        self._check_password()
+        record = self.record_id
+        signer = self.env.user
+        if self.operation in ("approve", "obsolete"):
+            record._check_manager(dict(OPERATIONS)[self.operation])
+        if self.operation == "approve":
+            revision = record._iso_approve(signer)
+        elif self.operation == "file":
+            if record.owner_user_id != signer and record.author_id != signer and not signer.has_group(
+                "iso_records.group_iso_manager"
+            ):
+                raise UserError(self.env._("File: only the owner, the author or an ISO manager may file this record."))
+            revision = record._iso_file(signer)
+        else:
+            record._iso_make_obsolete(signer, self.reason)
+            revision = record.revision_id
+        self.env["iso.signature"].sudo().with_context(**{WORKFLOW_KEY: WORKFLOW}).create({
+            "record_id": record.id,
+            "revision_id": revision.id,
+            "company_id": record.company_id.id,
+            "signer_id": signer.id,
+            "signer_name": signer.name,
+            "meaning": self.meaning,
+            "signed_at": fields.Datetime.now(),
+            "content_hash": revision.content_hash,
+            "reason": self.reason,
+        })
+        return {"type": "ir.actions.act_window_close"}
