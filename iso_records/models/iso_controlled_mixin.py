@@ -49,7 +49,10 @@ class IsoControlledMixin(models.AbstractModel):
     employee_id = fields.Many2one("hr.employee", string="Employee", check_company=True, index="btree_not_null")
     product_id = fields.Many2one("product.product", string="Product", check_company=True, index="btree_not_null")
     product_tmpl_id = fields.Many2one(
-        "product.template", string="Product Template", related="product_id.product_tmpl_id", store=True,
+        "product.template",
+        string="Product Template",
+        related="product_id.product_tmpl_id",
+        store=True,
         index="btree_not_null",
     )
     partner_id = fields.Many2one(

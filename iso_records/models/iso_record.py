@@ -34,6 +34,7 @@ WORKFLOW_FIELDS = {
     "review_activity_date",
 }
 REVIEW_BATCH_SIZE = 500
+SIGNATURE_OPERATIONS = [("approve", "Approve"), ("file", "File"), ("obsolete", "Make obsolete")]
 
 
 class IsoRecord(models.Model):
@@ -57,32 +58,40 @@ class IsoRecord(models.Model):
         readonly=False,
         help="The requirements this record is evidence for.",
     )
-    standard_ids = fields.Many2many("iso.standard", string="Standards", compute="_compute_standard_ids",
-                                    search="_search_standard_ids")
+    standard_ids = fields.Many2many(
+        "iso.standard", string="Standards", compute="_compute_standard_ids", search="_search_standard_ids"
+    )
     body = fields.Html(sanitize_style=True)
     attachment_ids = fields.Many2many(
         "ir.attachment", "iso_record_attachment_rel", "record_id", "attachment_id", string="Attachments"
     )
-    state = fields.Selection(RECORD_STATES, default="draft", required=True, readonly=True, tracking=True, index=True,
-                             copy=False)
-    author_id = fields.Many2one("res.users", string="Author", default=lambda self: self.env.user, tracking=True,
-                                index=True)
+    state = fields.Selection(
+        RECORD_STATES, default="draft", required=True, readonly=True, tracking=True, index=True, copy=False
+    )
+    author_id = fields.Many2one(
+        "res.users", string="Author", default=lambda self: self.env.user, tracking=True, index=True
+    )
     approver_id = fields.Many2one("res.users", string="Approved by", readonly=True, copy=False, tracking=True)
     approved_date = fields.Datetime(readonly=True, copy=False)
-    effective_date = fields.Date(copy=False, tracking=True,
-                                 help="When the approved revision takes effect; today when left empty.")
+    effective_date = fields.Date(
+        copy=False, tracking=True, help="When the approved revision takes effect; today when left empty."
+    )
     revision_number = fields.Integer(string="Revision", default=1, readonly=True, copy=False)
     change_reason = fields.Text(copy=False, help="Why this revision was made; required from the second revision on.")
-    previous_record_id = fields.Many2one("iso.record", string="Revises", readonly=True, copy=False, index="btree_not_null")
+    previous_record_id = fields.Many2one(
+        "iso.record", string="Revises", readonly=True, copy=False, index="btree_not_null"
+    )
     superseded_by_id = fields.Many2one("iso.record", string="Superseded by", readonly=True, copy=False)
     revision_id = fields.Many2one("iso.record.revision", string="Current Revision", readonly=True, copy=False)
-    history_revision_ids = fields.One2many("iso.record.revision", compute="_compute_history_revision_ids",
-                                           string="Revision History")
+    history_revision_ids = fields.One2many(
+        "iso.record.revision", compute="_compute_history_revision_ids", string="Revision History"
+    )
     signature_ids = fields.One2many("iso.signature", "record_id", string="Signatures")
     next_review_date = fields.Date(readonly=True, copy=False, tracking=True, index="btree_not_null")
     last_review_date = fields.Date(readonly=True, copy=False)
-    review_activity_date = fields.Date(readonly=True, copy=False,
-                                       help="Review date for which the review activity was already given.")
+    review_activity_date = fields.Date(
+        readonly=True, copy=False, help="Review date for which the review activity was already given."
+    )
     review_due = fields.Boolean(compute="_compute_review_due", search="_search_review_due")
     content_hash = fields.Char(compute="_compute_content_hash", help="SHA-256 of the body and attachment checksums.")
     content_matches_revision = fields.Boolean(compute="_compute_content_hash")
@@ -105,8 +114,9 @@ class IsoRecord(models.Model):
         revisions = self.env["iso.record.revision"].search([("name", "in", self.mapped("name"))])
         for record in self:
             record.history_revision_ids = revisions.filtered(
-                lambda revision, record=record: revision.name == record.name
-                and revision.company_id == record.company_id
+                lambda revision, record=record: (
+                    revision.name == record.name and revision.company_id == record.company_id
+                )
             )
 
     def _compute_review_due(self):
@@ -156,15 +166,23 @@ class IsoRecord(models.Model):
                     raise UserError(self.env._("State: a record starts as a draft; file or approve it afterwards."))
                 if forced:
                     raise UserError(
-                        self.env._("%(fields)s: set by the approval workflow, not on creation.", fields=", ".join(forced))
+                        self.env._(
+                            "%(fields)s: set by the approval workflow, not on creation.", fields=", ".join(forced)
+                        )
                     )
                 vals.pop("name", None)
-        record_types = self.env["iso.record.type"].browse({vals.get("record_type_id") for vals in vals_list} - {None, False})
+        record_types = self.env["iso.record.type"].browse(
+            {vals.get("record_type_id") for vals in vals_list} - {None, False}
+        )
         defaults = {record_type.id: record_type for record_type in record_types}
         references = {
-            record_type.id: iter(record_type._next_references(
-                sum(1 for vals in vals_list if vals.get("record_type_id") == record_type.id and not vals.get("name"))
-            ))
+            record_type.id: iter(
+                record_type._next_references(
+                    sum(
+                        1 for vals in vals_list if vals.get("record_type_id") == record_type.id and not vals.get("name")
+                    )
+                )
+            )
             for record_type in record_types
         }
         for vals in vals_list:
@@ -195,8 +213,11 @@ class IsoRecord(models.Model):
         for record in self:
             if record.state != "draft":
                 raise UserError(
-                    self.env._("%(record)s is %(state)s and cannot be deleted.", record=record.display_name,
-                               state=dict(RECORD_STATES)[record.state])
+                    self.env._(
+                        "%(record)s is %(state)s and cannot be deleted.",
+                        record=record.display_name,
+                        state=dict(RECORD_STATES)[record.state],
+                    )
                 )
 
     @api.depends("name", "title", "revision_number", "kind")
@@ -251,7 +272,10 @@ class IsoRecord(models.Model):
 
     def _check_has_content(self, action):
         for record in self:
-            if not (record.body and record.body.strip() not in ("<p><br></p>", "<p></p>")) and not record.attachment_ids:
+            if (
+                not (record.body and record.body.strip() not in ("<p><br></p>", "<p></p>"))
+                and not record.attachment_ids
+            ):
                 raise UserError(
                     self.env._(
                         "%(action)s: %(record)s has neither a body nor an attachment; there is nothing to sign.",
@@ -271,14 +295,18 @@ class IsoRecord(models.Model):
         for record in self:
             if record.revision_number > 1 and not (record.change_reason or "").strip():
                 raise UserError(
-                    self.env._("Change Reason: revision %(number)s of %(record)s needs a reason for the change.",
-                               number=record.revision_number, record=record.name)
+                    self.env._(
+                        "Change Reason: revision %(number)s of %(record)s needs a reason for the change.",
+                        number=record.revision_number,
+                        record=record.name,
+                    )
                 )
         self._iso_workflow().write({"state": "in_review"})
         for record in self:
             approver = record.department_id.manager_id.user_id
             if approver and approver != self.env.user:
-                record.activity_schedule(
+                # The author may no longer write the record once it is in review.
+                record.sudo().activity_schedule(
                     "iso_records.mail_activity_type_iso_approval",
                     user_id=approver.id,
                     summary=self.env._("Approve %s", record.display_name),
@@ -288,7 +316,7 @@ class IsoRecord(models.Model):
     def action_back_to_draft(self):
         self._check_state(["in_review"], self.env._("Back to draft"))
         self._iso_workflow().write({"state": "draft"})
-        self.activity_unlink(["iso_records.mail_activity_type_iso_approval"])
+        self.sudo().activity_unlink(["iso_records.mail_activity_type_iso_approval"])
         return True
 
     def _open_signature_wizard(self, operation):
@@ -321,27 +349,78 @@ class IsoRecord(models.Model):
         self._iso_file()
         return True
 
+    def _iso_sign(self, operation, meaning, reason=None):
+        """Apply ``operation`` and sign it as the current user, whose identity the caller has checked."""
+        self.ensure_one()
+        signer = self.env.user
+        label = dict(SIGNATURE_OPERATIONS)[operation]
+        if operation in ("approve", "obsolete"):
+            self._check_manager(label)
+        if operation == "approve":
+            revision = self._iso_approve(signer)
+        elif operation == "file":
+            if signer not in (self.owner_user_id, self.author_id) and not signer.has_group(
+                "iso_records.group_iso_manager"
+            ):
+                raise UserError(self.env._("File: only the owner, the author or an ISO manager may file this record."))
+            self._check_kind("record", label)
+            self._check_state(["draft"], label)
+            revision = self._iso_file(signer)
+        else:
+            self._iso_make_obsolete(signer, reason)
+            revision = self.revision_id
+        return (
+            self.env["iso.signature"]
+            .sudo()
+            .with_context(**{WORKFLOW_KEY: WORKFLOW})
+            .create(
+                {
+                    "record_id": self.id,
+                    "revision_id": revision.id,
+                    "company_id": self.company_id.id,
+                    "signer_id": signer.id,
+                    "signer_name": signer.name,
+                    "meaning": meaning,
+                    "signed_at": fields.Datetime.now(),
+                    "content_hash": revision.content_hash,
+                    "reason": reason,
+                }
+            )
+        )
+
+    def _iso_sign_as(self, user_id, operation, meaning, reason=None):
+        """Server-side signing for data files and migrations (never reachable over RPC)."""
+        for record in self:
+            record.with_user(user_id)._iso_sign(operation, meaning, reason)
+
     def _iso_snapshot_revision(self, approver=None, reason=None):
         """Freeze the current content as an immutable revision."""
         self.ensure_one()
         attachments = self.attachment_ids.sudo()
-        return self.env["iso.record.revision"].sudo().with_context(**{WORKFLOW_KEY: WORKFLOW}).create({
-            "record_id": self.id,
-            "name": self.name,
-            "number": self.revision_number,
-            "title": self.title,
-            "company_id": self.company_id.id,
-            "change_reason": reason or self.change_reason,
-            "author_id": self.author_id.id,
-            "approver_id": approver.id if approver else False,
-            "effective_date": self.effective_date or fields.Date.context_today(self),
-            "body_snapshot": self.body or "",
-            "attachment_ids": [(6, 0, attachments.ids)],
-            "attachment_manifest": json.dumps(
-                [{"name": attachment.name, "checksum": attachment.checksum} for attachment in attachments]
-            ),
-            "content_hash": self._iso_content_hash(),
-        })
+        return (
+            self.env["iso.record.revision"]
+            .sudo()
+            .with_context(**{WORKFLOW_KEY: WORKFLOW})
+            .create(
+                {
+                    "record_id": self.id,
+                    "name": self.name,
+                    "number": self.revision_number,
+                    "title": self.title,
+                    "company_id": self.company_id.id,
+                    "change_reason": reason or self.change_reason,
+                    "author_id": self.author_id.id,
+                    "approver_id": approver.id if approver else False,
+                    "effective_date": self.effective_date or fields.Date.context_today(self),
+                    "body_snapshot": self.body or "",
+                    "attachment_ids": [(6, 0, attachments.ids)],
+                    "attachment_manifest": json.dumps(
+                        [{"name": attachment.name, "checksum": attachment.checksum} for attachment in attachments]
+                    ),
+                    "content_hash": self._iso_content_hash(),
+                }
+            )
+        )
 
     def _iso_file(self, signer=None):
         self.ensure_one()
@@ -371,13 +450,15 @@ class IsoRecord(models.Model):
         interval = self.record_type_id.review_interval_months
         self._iso_workflow().write({"effective_date": effective_date})
         revision = self._iso_snapshot_revision(approver=signer)
-        self._iso_workflow().write({
-            "state": "effective",
-            "revision_id": revision.id,
-            "approver_id": signer.id,
-            "approved_date": fields.Datetime.now(),
-            "next_review_date": effective_date + relativedelta(months=interval) if interval > 0 else False,
-        })
+        self._iso_workflow().write(
+            {
+                "state": "effective",
+                "revision_id": revision.id,
+                "approver_id": signer.id,
+                "approved_date": fields.Datetime.now(),
+                "next_review_date": effective_date + relativedelta(months=interval) if interval > 0 else False,
+            }
+        )
         previous = self.previous_record_id
         if previous and previous.state == "effective":
             previous._iso_workflow().write({"state": "superseded", "superseded_by_id": self.id})
@@ -401,13 +482,15 @@ class IsoRecord(models.Model):
         self._check_state(["effective"], self.env._("New revision"))
         draft = self.search([("previous_record_id", "=", self.id)], limit=1)
         if not draft:
-            draft = self._iso_workflow().copy({
-                "name": self.name,
-                "revision_number": self.revision_number + 1,
-                "previous_record_id": self.id,
-                "attachment_ids": [(6, 0, self.attachment_ids.ids)],
-                "author_id": self.env.user.id,
-            })
+            draft = self._iso_workflow().copy(
+                {
+                    "name": self.name,
+                    "revision_number": self.revision_number + 1,
+                    "previous_record_id": self.id,
+                    "attachment_ids": [(6, 0, self.attachment_ids.ids)],
+                    "author_id": self.env.user.id,
+                }
+            )
         return {
             "type": "ir.actions.act_window",
             "res_model": "iso.record",
@@ -423,18 +506,27 @@ class IsoRecord(models.Model):
         for record in self:
             if not (self.env.user.has_group("iso_records.group_iso_manager") or record.owner_user_id == self.env.user):
                 raise UserError(
-                    self.env._("Reviewed, no change: only the owner or an ISO manager may review %(record)s.",
-                               record=record.display_name)
+                    self.env._(
+                        "Reviewed, no change: only the owner or an ISO manager may review %(record)s.",
+                        record=record.display_name,
+                    )
                 )
             interval = record.record_type_id.review_interval_months
-            record._iso_workflow().write({
-                "last_review_date": today,
-                "next_review_date": today + relativedelta(months=interval),
-            })
-            record.activity_feedback(["iso_records.mail_activity_type_iso_review"])
-            record.message_post(
-                body=self.env._("Periodic review by %(user)s: no change needed. Next review on %(date)s.",
-                                user=self.env.user.name, date=record.next_review_date)
+            # The owner may review a locked record that the record rules would not let them write.
+            record.sudo()._iso_workflow().write(
+                {
+                    "last_review_date": today,
+                    "next_review_date": today + relativedelta(months=interval),
+                }
+            )
+            record.sudo().activity_feedback(["iso_records.mail_activity_type_iso_review"])
+            record.sudo().message_post(
+                author_id=self.env.user.partner_id.id,
+                body=self.env._(
+                    "Periodic review by %(user)s: no change needed. Next review on %(date)s.",
+                    user=self.env.user.name,
+                    date=record.next_review_date,
+                ),
             )
         return True
 
@@ -445,11 +537,13 @@ class IsoRecord(models.Model):
     def _cron_schedule_periodic_reviews(self):
         lead_days = int(self.env["ir.config_parameter"].sudo().get_param("iso_records.review_lead_days", 30))
         horizon = fields.Date.context_today(self) + relativedelta(days=lead_days)
-        candidates = self.search([
-            ("state", "=", "effective"),
-            ("next_review_date", "!=", False),
-            ("next_review_date", "<=", horizon),
-        ])
+        candidates = self.search(
+            [
+                ("state", "=", "effective"),
+                ("next_review_date", "!=", False),
+                ("next_review_date", "<=", horizon),
+            ]
+        )
         due = candidates.filtered(lambda record: record.review_activity_date != record.next_review_date)
         done = 0
         for batch in split_every(REVIEW_BATCH_SIZE, due.ids, self.browse):

@@ -1,4 +1,4 @@
-from odoo import fields, models
+from odoo import api, fields, models
 
 
 class IsoRecordLinkMixin(models.AbstractModel):
@@ -12,6 +12,7 @@ class IsoRecordLinkMixin(models.AbstractModel):
 
     iso_record_count = fields.Integer(string="ISO Records", compute="_compute_iso_record_count")
 
+    @api.depends_context("uid", "allowed_company_ids")
     def _compute_iso_record_count(self):
         records = self.env["iso.record"]
         if not records.has_access("read"):
@@ -25,9 +26,7 @@ class IsoRecordLinkMixin(models.AbstractModel):
             )
         )
         for document in self:
-            document.iso_record_count = sum(
-                count for linked, count in counts.items() if linked.id == document.id
-            )
+            document.iso_record_count = sum(count for linked, count in counts.items() if linked.id == document.id)
 
     def _iso_record_defaults(self):
         self.ensure_one()

@@ -63,7 +63,9 @@ class IsoRecordType(models.Model):
                 )
 
     def _compute_record_count(self):
-        counts = dict(self.env["iso.record"]._read_group([("record_type_id", "in", self.ids)], ["record_type_id"], ["__count"]))
+        counts = dict(
+            self.env["iso.record"]._read_group([("record_type_id", "in", self.ids)], ["record_type_id"], ["__count"])
+        )
         for record_type in self:
             record_type.record_count = counts.get(record_type, 0)
 
@@ -98,8 +100,6 @@ class IsoRecordType(models.Model):
         sequence = self.sequence_id.sudo()
         if sequence.implementation != "standard" or sequence.use_date_range:
             return [sequence.next_by_id() for _index in range(count)]
-        self.env.cr.execute(
-            "SELECT nextval(%s) FROM generate_series(1, %s)", [f"ir_sequence_{sequence.id:03d}", count]
-        )
+        self.env.cr.execute("SELECT nextval(%s) FROM generate_series(1, %s)", [f"ir_sequence_{sequence.id:03d}", count])
         prefix, suffix = sequence._get_prefix_suffix()
         return [f"{prefix}{number:0{sequence.padding}d}{suffix}" for (number,) in self.env.cr.fetchall()]

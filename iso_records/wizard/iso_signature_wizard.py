@@ -3,11 +3,10 @@ from datetime import timedelta
 from odoo import api, fields, models
 from odoo.exceptions import AccessDenied, UserError
 
-from ..models.iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+from ..models.iso_record import SIGNATURE_OPERATIONS
 from ..models.iso_signature import SIGNATURE_MEANINGS
 
 PASSWORD_VALIDITY = timedelta(minutes=5)
-OPERATIONS = [("approve", "Approve"), ("file", "File"), ("obsolete", "Make obsolete")]
 DEFAULT_MEANING = {"approve": "approved", "file": "authored", "obsolete": "obsoleted"}
 
 
@@ -16,9 +15,10 @@ class IsoSignatureWizard(models.TransientModel):
     _description = "Sign an ISO Record"
 
     record_id = fields.Many2one("iso.record", required=True, ondelete="cascade")
-    operation = fields.Selection(OPERATIONS, required=True)
-    meaning = fields.Selection(SIGNATURE_MEANINGS, required=True, compute="_compute_meaning", store=True, precompute=True,
-                               readonly=False)
+    operation = fields.Selection(SIGNATURE_OPERATIONS, required=True)
+    meaning = fields.Selection(
+        SIGNATURE_MEANINGS, required=True, compute="_compute_meaning", store=True, precompute=True, readonly=False
+    )
     # Never stored: checked when the dialog is saved, only the outcome is kept.
     password = fields.Char(
         compute="_compute_password",
@@ -78,30 +78,5 @@ class IsoSignatureWizard(models.TransientModel):
     def action_sign(self):
         self.ensure_one()
         self._check_password()
-        record = self.record_id
-        signer = self.env.user
-        if self.operation in ("approve", "obsolete"):
-            record._check_manager(dict(OPERATIONS)[self.operation])
-        if self.operation == "approve":
-            revision = record._iso_approve(signer)
-        elif self.operation == "file":
-            if record.owner_user_id != signer and record.author_id != signer and not signer.has_group(
-                "iso_records.group_iso_manager"
-            ):
-                raise UserError(self.env._("File: only the owner, the author or an ISO manager may file this record."))
-            revision = record._iso_file(signer)
-        else:
-            record._iso_make_obsolete(signer, self.reason)
-            revision = record.revision_id
-        self.env["iso.signature"].sudo().with_context(**{WORKFLOW_KEY: WORKFLOW}).create({
-            "record_id": record.id,
-            "revision_id": revision.id,
-            "company_id": record.company_id.id,
-            "signer_id": signer.id,
-            "signer_name": signer.name,
-            "meaning": self.meaning,
-            "signed_at": fields.Datetime.now(),
-            "content_hash": revision.content_hash,
-            "reason": self.reason,
-        })
+        self.record_id._iso_sign(self.operation, self.meaning, self.reason)
         return {"type": "ir.actions.act_window_close"}
