@@ -12,3 +12,53 @@ class TestIsoRecordsUi(HttpCase):
         )
         self.assertFalse(administrator._is_admin())
         self.start_tour("/odoo", "iso_records_standard_clause_tour", login=administrator.login)
+
+
+@tagged("post_install", "-at_install")
+class TestIsoRecordTours(HttpCase):
+    def test_employee_files_training_record_from_own_employee_form(self):
+        user = new_test_user(
+            self.env,
+            "tour_iso_employee",
+            groups="base.group_user,iso_records.group_iso_user",
+            password="tour_iso_employee",
+            name="Tour Employee",
+        )
+        self.assertFalse(user.has_group("hr.group_hr_user"), "an employee, not an HR officer")
+        employee = self.env["hr.employee"].create({"name": "Tour Employee", "user_id": user.id})
+        self.start_tour("/odoo/action-hr.hr_employee_public_action", "iso_records_file_from_employee_tour", login=user.login)
+        record = self.env["iso.record"].search([("title", "=", "Forklift safety training")])
+        self.assertEqual(len(record), 1)
+        self.assertEqual(record.state, "filed")
+        self.assertEqual(record.employee_id, employee)
+        self.assertEqual(record.record_type_id, self.env.ref("iso_records.record_type_training_record"))
+        self.assertEqual(record.attachment_ids.mapped("name"), ["forklift-certificate.pdf"])
+        self.assertEqual(record.revision_id.attachment_ids, record.attachment_ids)
+        self.assertEqual(record.revision_id.content_hash, record.content_hash)
+
+    def test_manager_approves_procedure_with_signature(self):
+        author = new_test_user(self.env, "tour_iso_author", groups="iso_records.group_iso_user")
+        manager = new_test_user(
+            self.env,
+            "tour_iso_manager",
+            groups="base.group_user,iso_records.group_iso_manager",
+            password="tour_iso_manager",
+            name="Tour ISO Manager",
+        )
+        record = (
+            self.env["iso.record"]
+            .with_user(author)
+            .create(
+                {
+                    "title": "Tour procedure: handling of returns",
+                    "record_type_id": self.env.ref("iso_records.record_type_procedure").id,
+                    "body": "<p>Returns are inspected before restocking.</p>",
+                }
+            )
+        )
+        record.action_submit()
+        self.start_tour("/odoo", "iso_records_approve_procedure_tour", login=manager.login)
+        self.assertEqual(record.state, "effective")
+        self.assertEqual(record.approver_id, manager)
+        self.assertEqual(record.signature_ids.signer_id, manager)
+        self.assertEqual(record.signature_ids.content_hash, record.revision_id.content_hash)
