@@ -28,7 +28,6 @@ class IsoControlledMixin(models.AbstractModel):
     )
     owner_id = fields.Many2one(
         "hr.employee",
-        string="Owner",
         check_company=True,
         tracking=True,
         default=lambda self: self.env.user.employee_id,
@@ -46,8 +45,8 @@ class IsoControlledMixin(models.AbstractModel):
         readonly=False,
         index=True,
     )
-    employee_id = fields.Many2one("hr.employee", string="Employee", check_company=True, index="btree_not_null")
-    product_id = fields.Many2one("product.product", string="Product", check_company=True, index="btree_not_null")
+    employee_id = fields.Many2one("hr.employee", check_company=True, index="btree_not_null")
+    product_id = fields.Many2one("product.product", check_company=True, index="btree_not_null")
     product_tmpl_id = fields.Many2one(
         "product.template",
         string="Product Template",
@@ -127,7 +126,8 @@ class IsoControlledMixin(models.AbstractModel):
                     )
         return super().write(vals)
 
-    def unlink(self):
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_locked(self):
         self._iso_check_auditor_writes_nothing()
         locked = self.filtered(lambda record: record._iso_is_locked())
         if locked:
@@ -137,4 +137,3 @@ class IsoControlledMixin(models.AbstractModel):
                     record=locked[0].display_name,
                 )
             )
-        return super().unlink()

@@ -9,14 +9,14 @@ class IsoRecordRevision(models.Model):
     _description = "ISO Record Revision"
     _order = "name, number desc"
 
-    record_id = fields.Many2one("iso.record", string="Record", required=True, index=True, ondelete="restrict")
+    record_id = fields.Many2one("iso.record", required=True, index=True, ondelete="restrict")
     name = fields.Char(string="Reference", required=True, index=True)
     number = fields.Integer(string="Revision", required=True)
     title = fields.Char(required=True)
     company_id = fields.Many2one("res.company", required=True, index=True)
     change_reason = fields.Text()
-    author_id = fields.Many2one("res.users", string="Author")
-    approver_id = fields.Many2one("res.users", string="Approver")
+    author_id = fields.Many2one("res.users")
+    approver_id = fields.Many2one("res.users")
     effective_date = fields.Date(required=True)
     body_snapshot = fields.Html(string="Body", sanitize=False, readonly=True)
     attachment_ids = fields.Many2many(
@@ -43,7 +43,9 @@ class IsoRecordRevision(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("Revision %s is immutable: nothing on it can change.", self[:1].display_name))
+        if vals:
+            raise UserError(self.env._("Revision %s is immutable: nothing on it can change.", self[:1].display_name))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

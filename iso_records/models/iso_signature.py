@@ -16,10 +16,10 @@ class IsoSignature(models.Model):
     _description = "ISO Electronic Signature"
     _order = "signed_at desc, id desc"
 
-    record_id = fields.Many2one("iso.record", string="Record", required=True, index=True, ondelete="restrict")
-    revision_id = fields.Many2one("iso.record.revision", string="Revision", index=True, ondelete="restrict")
+    record_id = fields.Many2one("iso.record", required=True, index=True, ondelete="restrict")
+    revision_id = fields.Many2one("iso.record.revision", index=True, ondelete="restrict")
     company_id = fields.Many2one("res.company", required=True, index=True)
-    signer_id = fields.Many2one("res.users", string="Signer", required=True)
+    signer_id = fields.Many2one("res.users", required=True)
     signer_name = fields.Char(required=True, help="The signer's name as it was when signing.")
     meaning = fields.Selection(SIGNATURE_MEANINGS, required=True)
     signed_at = fields.Datetime(string="Signed at (UTC)", required=True)
@@ -39,7 +39,9 @@ class IsoSignature(models.Model):
         return super().create(vals_list)
 
     def write(self, vals):
-        raise UserError(self.env._("Signatures are immutable: nothing on them can change."))
+        if vals:
+            raise UserError(self.env._("Signatures are immutable: nothing on them can change."))
+        return super().write(vals)
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):

@@ -26,7 +26,9 @@ class TestIsoRecordTours(HttpCase):
         )
         self.assertFalse(user.has_group("hr.group_hr_user"), "an employee, not an HR officer")
         employee = self.env["hr.employee"].create({"name": "Tour Employee", "user_id": user.id})
-        self.start_tour("/odoo/action-hr.hr_employee_public_action", "iso_records_file_from_employee_tour", login=user.login)
+        self.start_tour(
+            "/odoo/action-hr.hr_employee_public_action", "iso_records_file_from_employee_tour", login=user.login
+        )
         record = self.env["iso.record"].search([("title", "=", "Forklift safety training")])
         self.assertEqual(len(record), 1)
         self.assertEqual(record.state, "filed")
