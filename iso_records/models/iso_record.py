@@ -169,6 +169,8 @@ class IsoRecord(models.Model):
                         )
                     )
                 vals.pop("name", None)
+                if not self.env.su:
+                    vals["author_id"] = self.env.user.id
         record_types = self.env["iso.record.type"].browse(
             {vals.get("record_type_id") for vals in vals_list} - {None, False}
         )
@@ -190,11 +192,13 @@ class IsoRecord(models.Model):
             if not vals.get("name"):
                 vals["name"] = next(references[record_type.id])
             vals.setdefault("confidentiality", record_type.default_confidentiality)
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        records._attach_uploaded_files()
+        return records
 
     def write(self, vals):
         if not self._iso_in_workflow():
-            forced = sorted(set(vals) & WORKFLOW_FIELDS)
+            forced = sorted(set(vals) & (WORKFLOW_FIELDS if self.env.su else WORKFLOW_FIELDS | {"author_id"}))
             if forced:
                 labels = ", ".join(self._fields[name].string for name in forced)
                 raise UserError(
@@ -204,7 +208,19 @@ class IsoRecord(models.Model):
                         fields=labels,
                     )
                 )
-        return super().write(vals)
+        result = super().write(vals)
+        if "attachment_ids" in vals:
+            self._attach_uploaded_files()
+        return result
+
+    def _attach_uploaded_files(self):
+        """Files uploaded in the form arrive unattached (res_id 0); attach them so their access follows the record."""
+        for record in self:
+            unattached = record.attachment_ids.sudo().filtered(
+                lambda attachment: not attachment.res_id and attachment.res_model in (False, "iso.record")
+            )
+            if unattached:
+                unattached.write({"res_model": "iso.record", "res_id": record.id})
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):

@@ -130,6 +130,26 @@ class TestIsoRecordBadInput(IsoRecordCase):
         self.assertEqual(record.state, "in_review")
         self.assertFalse(self.env["iso.signature"].search([("record_id", "=", record.id)]))
 
+    def test_author_cannot_be_set_to_someone_else(self):
+        record = self.make_record(self.iso_manager, author_id=self.colleague.id)
+        self.assertEqual(record.author_id, self.iso_manager, "the author is whoever creates the record")
+        with self.assertRaisesRegex(UserError, "Author: set by the workflow"):
+            record.write({"author_id": self.colleague.id})
+        record.action_submit()
+        with self.assertRaisesRegex(UserError, "Approver: .* is the author"):
+            self.sign(record, self.iso_manager, "approve")
+
+    def test_uploaded_files_follow_the_record_access(self):
+        attachment = self.make_attachment(self.iso_user, b"work instruction scan")
+        self.assertFalse(attachment.res_id)
+        record = self.make_record(self.iso_user, attachment_ids=[(6, 0, attachment.ids)])
+        self.assertEqual((attachment.res_model, attachment.res_id), ("iso.record", record.id))
+        self.assertEqual(attachment.with_user(self.colleague).datas, attachment.datas, "internal: colleagues read it")
+        record.write({"confidentiality": "restricted"})
+        attachment.invalidate_recordset()
+        with self.assertRaises(AccessError):
+            attachment.with_user(self.colleague).datas  # noqa: B018
+
     def test_self_approval_when_the_administrator_allows_it(self):
         self.env["ir.config_parameter"].sudo().set_param("iso_records.allow_self_approval", "True")
         record = self.make_record(self.iso_manager)
