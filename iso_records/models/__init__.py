@@ -5,6 +5,8 @@ from . import iso_record_type
 from . import iso_record
 from . import iso_record_revision
 from . import iso_signature
+from . import iso_trail_event
+from . import iso_trail_verification
 from . import iso_record_link_mixin
 from . import hr_employee
 from . import hr_employee_public

@@ -1,3 +1,5 @@
+import datetime
+
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
 
@@ -8,6 +10,9 @@ WORKFLOW_KEY = "iso_records_workflow"
 
 # Fields that stay writable on a locked record: discussion, followers and activities.
 LOCK_FREE_PREFIXES = ("message_", "activity_", "website_message_")
+
+# Context key carrying the reason recorded with the next trail events.
+TRAIL_REASON_KEY = "iso_trail_reason"
 
 CONFIDENTIALITY = [
     ("public", "Public"),
@@ -71,6 +76,11 @@ class IsoControlledMixin(models.AbstractModel):
         help="Restricted records are visible only to their owner, these readers and ISO administrators.",
     )
 
+    trail_event_count = fields.Integer(string="Audit Trail", compute="_compute_trail_event_count")
+
+    # Fields whose old and new values go into the trail besides those with tracking=True.
+    _iso_trail_extra_fields = ("state",)
+
     @api.model
     def _selection_linked_document(self):
         models_ = self.env["ir.model"].sudo().search([("transient", "=", False), ("model", "not like", "ir.%")])
@@ -83,6 +93,77 @@ class IsoControlledMixin(models.AbstractModel):
                 record.department_id = record.owner_id.department_id
 
     # ------------------------------------------------------------------
+    # Audit trail
+    # ------------------------------------------------------------------
+    @api.depends_context("uid")
+    def _compute_trail_event_count(self):
+        events = self.env["iso.trail.event"]
+        if not events.has_access("read"):
+            self.trail_event_count = 0
+            return
+        counts = dict(
+            events._read_group([("res_model", "=", self._name), ("res_id", "in", self.ids)], ["res_id"], ["__count"])
+        )
+        for record in self:
+            record.trail_event_count = counts.get(record.id, 0)
+
+    def action_view_trail(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_trail_event_action")
+        action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
+        action["context"] = {}
+        return action
+
+    @api.model
+    def _iso_trail_field_names(self):
+        return [
+            name
+            for name, field in self._fields.items()
+            if getattr(field, "tracking", False) or name in self._iso_trail_extra_fields
+        ]
+
+    def _iso_trail_snapshot(self, field_names):
+        return {
+            record.id: {name: _trail_value(self._fields[name], record[name]) for name in field_names} for record in self
+        }
+
+    def _iso_trail_log(self, event_type, changes_by_record=None, reason=None):
+        """Append one trail event per record, in this transaction."""
+        changes_by_record = changes_by_record or {}
+        reason = reason or self.env.context.get(TRAIL_REASON_KEY)
+        self.env["iso.trail.event"].sudo()._append(
+            [
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "reference": record.display_name,
+                    "event_type": event_type,
+                    "changes": changes_by_record.get(record.id),
+                    "reason": reason,
+                    "company_id": record.company_id.id,
+                }
+                for record in self
+            ]
+        )
+
+    def _iso_trail_changes(self, field_names, old, new):
+        changes = {}
+        for record in self:
+            diff = [
+                {"field": name, "label": self._fields[name].string, "old": old[record.id][name], "new": value}
+                for name, value in new[record.id].items()
+                if value != old[record.id][name]
+            ]
+            if diff:
+                changes[record.id] = diff
+        return changes
+
+    def export_data(self, fields_to_export):
+        result = super().export_data(fields_to_export)
+        self._iso_trail_log("export", reason=self.env._("Exported: %s", ", ".join(fields_to_export)))
+        return result
+
+    # ------------------------------------------------------------------
     # Locking
     # ------------------------------------------------------------------
     def _iso_is_locked(self):
@@ -93,8 +174,11 @@ class IsoControlledMixin(models.AbstractModel):
     def _iso_in_workflow(self):
         return self.env.context.get(WORKFLOW_KEY) is WORKFLOW
 
-    def _iso_workflow(self):
-        return self.with_context(**{WORKFLOW_KEY: WORKFLOW})
+    def _iso_workflow(self, reason=None):
+        context = {WORKFLOW_KEY: WORKFLOW}
+        if reason:
+            context[TRAIL_REASON_KEY] = reason
+        return self.with_context(**context)
 
     def _iso_check_auditor_writes_nothing(self):
         user = self.env.user
@@ -106,7 +190,12 @@ class IsoControlledMixin(models.AbstractModel):
     @api.model_create_multi
     def create(self, vals_list):
         self._iso_check_auditor_writes_nothing()
-        return super().create(vals_list)
+        records = super().create(vals_list)
+        field_names = self._iso_trail_field_names()
+        snapshot = records._iso_trail_snapshot(field_names)
+        empty = {record.id: dict.fromkeys(field_names) for record in records}
+        records._iso_trail_log("create", records._iso_trail_changes(field_names, empty, snapshot))
+        return records
 
     def write(self, vals):
         if not self._iso_in_workflow():
@@ -124,7 +213,20 @@ class IsoControlledMixin(models.AbstractModel):
                             fields=labels,
                         )
                     )
-        return super().write(vals)
+        field_names = [name for name in self._iso_trail_field_names() if name in vals]
+        if not field_names:
+            return super().write(vals)
+        old = self._iso_trail_snapshot(field_names)
+        result = super().write(vals)
+        changes = self._iso_trail_changes(field_names, old, self._iso_trail_snapshot(field_names))
+        if changes:
+            changed = self.browse(list(changes))
+            changed._iso_trail_log("state" if "state" in vals else "change", changes)
+        return result
+
+    def unlink(self):
+        self._iso_trail_log("delete")
+        return super().unlink()
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_locked(self):
@@ -137,3 +239,14 @@ class IsoControlledMixin(models.AbstractModel):
                     record=locked[0].display_name,
                 )
             )
+
+
+def _trail_value(field, value):
+    """A JSON-friendly form of a field value for the trail."""
+    if field.type == "many2one":
+        return {"id": value.id, "name": value.display_name} if value else None
+    if field.type in ("one2many", "many2many"):
+        return sorted(value.ids)
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return value

@@ -10,6 +10,7 @@ from odoo.tools import split_every
 
 from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
 from .iso_record_type import RECORD_KINDS
+from .iso_signature import SIGNATURE_MEANINGS
 
 RECORD_STATES = [
     ("draft", "Draft"),
@@ -315,7 +316,7 @@ class IsoRecord(models.Model):
                         record=record.name,
                     )
                 )
-        self._iso_workflow().write({"state": "in_review"})
+        self._iso_workflow(self.env._("Submitted for review")).write({"state": "in_review"})
         for record in self:
             approver = record.department_id.manager_id.user_id
             if approver and approver != self.env.user:
@@ -329,7 +330,7 @@ class IsoRecord(models.Model):
 
     def action_back_to_draft(self):
         self._check_state(["in_review"], self.env._("Back to draft"))
-        self._iso_workflow().write({"state": "draft"})
+        self._iso_workflow(self.env._("Sent back to draft")).write({"state": "draft"})
         self.sudo().activity_unlink(["iso_records.mail_activity_type_iso_approval"])
         return True
 
@@ -383,7 +384,7 @@ class IsoRecord(models.Model):
         else:
             self._iso_make_obsolete(signer, reason)
             revision = self.revision_id
-        return (
+        signature = (
             self.env["iso.signature"]
             .sudo()
             .with_context(**{WORKFLOW_KEY: WORKFLOW})
@@ -401,13 +402,36 @@ class IsoRecord(models.Model):
                 }
             )
         )
+        self._iso_trail_signature(signature)
+        return signature
+
+    def _iso_trail_signature(self, signature):
+        self._iso_trail_log(
+            "signature",
+            {
+                self.id: [
+                    {
+                        "field": "signature",
+                        "label": self.env._("Signature"),
+                        "old": None,
+                        "new": {
+                            "name": f"{signature.signer_name} ({signature.meaning})",
+                            "meaning": signature.meaning,
+                            "content_hash": signature.content_hash,
+                            "revision": signature.revision_id.number,
+                        },
+                    }
+                ]
+            },
+            reason=signature.reason or dict(SIGNATURE_MEANINGS)[signature.meaning],
+        )
 
     def _iso_sign_as(self, user_id, operation, meaning, reason=None):
         """Server-side signing for data files and migrations (never reachable over RPC)."""
         for record in self:
             record.with_user(user_id)._iso_sign(operation, meaning, reason)
 
-    def _iso_snapshot_revision(self, approver=None, reason=None):
+    def _iso_snapshot_revision(self, approver=None, effective_date=None):
         """Freeze the current content as an immutable revision."""
         self.ensure_one()
         attachments = self.attachment_ids.sudo()
@@ -422,10 +446,10 @@ class IsoRecord(models.Model):
                     "number": self.revision_number,
                     "title": self.title,
                     "company_id": self.company_id.id,
-                    "change_reason": reason or self.change_reason,
+                    "change_reason": self.change_reason,
                     "author_id": self.author_id.id,
                     "approver_id": approver.id if approver else False,
-                    "effective_date": self.effective_date or fields.Date.context_today(self),
+                    "effective_date": effective_date or self.effective_date or fields.Date.context_today(self),
                     "body_snapshot": self.body or "",
                     "attachment_ids": [(6, 0, attachments.ids)],
                     "attachment_manifest": json.dumps(
@@ -440,9 +464,10 @@ class IsoRecord(models.Model):
         self.ensure_one()
         self._check_has_content(self.env._("File"))
         effective_date = self.effective_date or fields.Date.context_today(self)
-        self._iso_workflow().write({"effective_date": effective_date})
-        revision = self._iso_snapshot_revision(approver=signer)
-        self._iso_workflow().write({"state": "filed", "revision_id": revision.id})
+        revision = self._iso_snapshot_revision(approver=signer, effective_date=effective_date)
+        self._iso_workflow(self.env._("Filed as revision %s", self.revision_number)).write(
+            {"state": "filed", "revision_id": revision.id, "effective_date": effective_date}
+        )
         return revision
 
     def _iso_approve(self, signer):
@@ -462,11 +487,11 @@ class IsoRecord(models.Model):
             )
         effective_date = self.effective_date or fields.Date.context_today(self)
         interval = self.record_type_id.review_interval_months
-        self._iso_workflow().write({"effective_date": effective_date})
-        revision = self._iso_snapshot_revision(approver=signer)
-        self._iso_workflow().write(
+        revision = self._iso_snapshot_revision(approver=signer, effective_date=effective_date)
+        self._iso_workflow(self.env._("Approved as revision %s", self.revision_number)).write(
             {
                 "state": "effective",
+                "effective_date": effective_date,
                 "revision_id": revision.id,
                 "approver_id": signer.id,
                 "approved_date": fields.Datetime.now(),
@@ -475,7 +500,9 @@ class IsoRecord(models.Model):
         )
         previous = self.previous_record_id
         if previous and previous.state == "effective":
-            previous._iso_workflow().write({"state": "superseded", "superseded_by_id": self.id})
+            previous._iso_workflow(self.env._("Superseded by revision %s", self.revision_number)).write(
+                {"state": "superseded", "superseded_by_id": self.id}
+            )
             previous.activity_unlink(["iso_records.mail_activity_type_iso_review"])
         self.activity_feedback(["iso_records.mail_activity_type_iso_approval"])
         return revision
@@ -486,7 +513,7 @@ class IsoRecord(models.Model):
         self._check_state(["effective"], action)
         if not (reason or "").strip():
             raise UserError(self.env._("Reason: making %(record)s obsolete needs a reason.", record=self.display_name))
-        self._iso_workflow().write({"state": "obsolete", "next_review_date": False})
+        self._iso_workflow(reason).write({"state": "obsolete", "next_review_date": False})
         self.activity_unlink(["iso_records.mail_activity_type_iso_review"])
         self.message_post(body=self.env._("Made obsolete by %(user)s: %(reason)s", user=signer.name, reason=reason))
 
@@ -527,11 +554,14 @@ class IsoRecord(models.Model):
                 )
             interval = record.record_type_id.review_interval_months
             # The owner may review a locked record that the record rules would not let them write.
-            record.sudo()._iso_workflow().write(
+            record.sudo()._iso_workflow(self.env._("Periodic review: no change")).write(
                 {
                     "last_review_date": today,
                     "next_review_date": today + relativedelta(months=interval),
                 }
+            )
+            record._iso_trail_log(
+                "review", reason=self.env._("Reviewed, no change; next review %s", record.next_review_date)
             )
             record.sudo().activity_feedback(["iso_records.mail_activity_type_iso_review"])
             record.sudo().message_post(

@@ -64,3 +64,31 @@ class TestIsoRecordTours(HttpCase):
         self.assertEqual(record.approver_id, manager)
         self.assertEqual(record.signature_ids.signer_id, manager)
         self.assertEqual(record.signature_ids.content_hash, record.revision_id.content_hash)
+
+
+@tagged("post_install", "-at_install")
+class TestIsoTrailTour(HttpCase):
+    def test_auditor_opens_a_records_trail(self):
+        author = new_test_user(self.env, "trail_tour_author", groups="iso_records.group_iso_user")
+        approver = new_test_user(self.env, "trail_tour_approver", groups="iso_records.group_iso_manager")
+        auditor = new_test_user(
+            self.env,
+            "tour_iso_auditor",
+            groups="base.group_user,iso_records.group_iso_auditor",
+            password="tour_iso_auditor",
+        )
+        record = (
+            self.env["iso.record"]
+            .with_user(author)
+            .create(
+                {
+                    "title": "Tour trail procedure",
+                    "record_type_id": self.env.ref("iso_records.record_type_procedure").id,
+                    "body": "<p>Audited</p>",
+                }
+            )
+        )
+        record.action_submit()
+        record._iso_sign_as(approver.id, "approve", "approved")
+        self.assertFalse(auditor.has_group("iso_records.group_iso_manager"))
+        self.start_tour("/odoo", "iso_records_auditor_trail_tour", login=auditor.login)

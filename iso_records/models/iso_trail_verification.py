@@ -1,0 +1,163 @@
+import hashlib
+import time
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+
+from .iso_trail_event import SQL_CANONICAL
+
+
+class IsoTrailVerification(models.Model):
+    """Result of checking every trail chain; each result also anchors the trail.
+
+    It stores a digest of all event hashes up to the last event it saw, and is
+    itself chained to the previous result. The next verification recomputes that
+    digest, so deleting events, even a chain's last ones, or a whole chain, shows.
+    """
+
+    _name = "iso.trail.verification"
+    _description = "ISO Audit Trail Verification"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    verified_at = fields.Datetime(required=True, readonly=True)
+    state = fields.Selection([("intact", "Intact"), ("broken", "Broken")], required=True, readonly=True)
+    events_checked = fields.Integer(readonly=True)
+    chains_checked = fields.Integer(readonly=True)
+    max_event_id = fields.Integer(readonly=True)
+    events_digest = fields.Char(readonly=True, help="SHA-256 over the hashes of every event up to the last one seen.")
+    broken_event_id = fields.Integer(string="First Broken Event", readonly=True)
+    broken_reference = fields.Char(readonly=True)
+    problem = fields.Text(readonly=True)
+    duration_ms = fields.Integer(string="Duration (ms)", readonly=True)
+    previous_id = fields.Many2one("iso.trail.verification", readonly=True, ondelete="restrict")
+    hash = fields.Char(readonly=True)
+
+    def init(self):
+        self.env.cr.execute("""
+            DROP TRIGGER IF EXISTS iso_trail_verification_append_only ON iso_trail_verification;
+            CREATE TRIGGER iso_trail_verification_append_only BEFORE UPDATE OR DELETE ON iso_trail_verification
+                FOR EACH ROW EXECUTE FUNCTION iso_trail_refuse_change();
+        """)
+
+    @api.depends("verified_at", "state")
+    def _compute_display_name(self):
+        for verification in self:
+            verification.display_name = f"{verification.verified_at} — {verification.state}"
+
+    def write(self, vals):
+        if vals:
+            raise UserError(self.env._("Verification results are kept as they were recorded."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Verification results are kept as they were recorded."))
+
+    @api.model
+    def _find_broken_link(self):
+        """The first event, by id, whose hash, link to its predecessor or position is wrong."""
+        self.env.cr.execute(f"""
+            SELECT id, reference, problem FROM (
+                SELECT id, reference,
+                    CASE
+                        WHEN encode(sha256(convert_to({SQL_CANONICAL}, 'UTF8')), 'hex') <> hash
+                            THEN 'its content does not match its hash (changed after it was written)'
+                        WHEN sequence <> coalesce(lag(sequence) OVER chain, 0) + 1
+                            THEN 'events are missing before it in its chain (deleted)'
+                        WHEN coalesce(previous_hash, '') <> coalesce(lag(hash) OVER chain, '')
+                            THEN 'it does not link to the event before it (inserted or reordered)'
+                    END AS problem
+                FROM iso_trail_event
+                WINDOW chain AS (PARTITION BY chain_key ORDER BY sequence)
+            ) checked
+            WHERE problem IS NOT NULL
+            ORDER BY id
+            LIMIT 1
+        """)
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _digest_up_to(self, max_event_id):
+        self.env.cr.execute(
+            """SELECT count(*),
+                      encode(sha256(convert_to(coalesce(string_agg(hash, '' ORDER BY id), ''), 'UTF8')), 'hex')
+               FROM iso_trail_event WHERE id <= %s""",
+            [max_event_id],
+        )
+        return self.env.cr.fetchone()
+
+    @api.model
+    def _verify(self):
+        """Check every chain and the previous anchor, record the result and alert administrators if broken."""
+        started = time.monotonic()
+        cr = self.env.cr
+        cr.execute("SELECT count(*), count(DISTINCT chain_key), coalesce(max(id), 0) FROM iso_trail_event")
+        events, chains, max_event_id = cr.fetchone()
+        previous = self.search([], limit=1)
+        broken = self._find_broken_link()
+        problem = broken_event_id = broken_reference = False
+        if broken:
+            broken_event_id, broken_reference, problem = broken
+            problem = self.env._("Event %(id)s: %(problem)s.", id=broken_event_id, problem=problem)
+        elif previous and previous.max_event_id:
+            count, digest = self._digest_up_to(previous.max_event_id)
+            if digest != previous.events_digest:
+                problem = self.env._(
+                    "Events up to %(max)s no longer match the verification of %(date)s: "
+                    "%(missing)s of them are missing or changed (deleted at the end of a chain, or whole chains).",
+                    max=previous.max_event_id,
+                    date=previous.verified_at,
+                    missing=previous.events_checked - count if count < previous.events_checked else "some",
+                )
+        __, digest = self._digest_up_to(max_event_id)
+        verified_at = fields.Datetime.now()
+        state = "broken" if problem else "intact"
+        anchor = hashlib.sha256(
+            f"{previous.hash or ''}|{verified_at}|{state}|{events}|{max_event_id}|{digest}".encode()
+        ).hexdigest()
+        verification = self.sudo().create(
+            {
+                "verified_at": verified_at,
+                "state": state,
+                "events_checked": events,
+                "chains_checked": chains,
+                "max_event_id": max_event_id,
+                "events_digest": digest,
+                "broken_event_id": broken_event_id,
+                "broken_reference": broken_reference,
+                "problem": problem,
+                "duration_ms": int((time.monotonic() - started) * 1000),
+                "previous_id": previous.id,
+                "hash": anchor,
+            }
+        )
+        if problem:
+            verification._alert_administrators()
+        return verification
+
+    def _alert_administrators(self):
+        administrators = self.env.ref("iso_records.group_iso_administrator").users.filtered(
+            lambda user: not user.share and user.active and not user._is_superuser()
+        )
+        for user in administrators:
+            self.sudo().activity_schedule(
+                "mail.mail_activity_data_todo",
+                user_id=user.id,
+                summary=self.env._("ISO audit trail broken: investigate"),
+                note=self.problem,
+            )
+
+    def action_verify_now(self):
+        verification = self._verify()
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": self._name,
+            "res_id": verification.id,
+            "view_mode": "form",
+            "target": "current",
+        }
+
+    @api.model
+    def _cron_verify(self):
+        return self._verify()
