@@ -4,7 +4,7 @@ import threading
 
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import split_every
 
@@ -153,6 +153,10 @@ class IsoRecord(models.Model):
         self.ensure_one()
         return self.state != "draft"
 
+    def _iso_trail_reference(self):
+        revision = f" rev. {self.revision_number}" if self.kind == "document" else ""
+        return f"{self.name}{revision} {self.title or ''}".strip()
+
     # ------------------------------------------------------------------
     # CRUD
     # ------------------------------------------------------------------
@@ -193,7 +197,12 @@ class IsoRecord(models.Model):
             if not vals.get("name"):
                 vals["name"] = next(references[record_type.id])
             vals.setdefault("confidentiality", record_type.default_confidentiality)
-        records = super().create(vals_list)
+            # Set here rather than by the compute: one relation insert for the whole batch.
+            if "clause_ids" not in vals:
+                vals["clause_ids"] = [Command.set(record_type.clause_ids.ids)]
+        # The audit trail records creation; a chatter message per record would only repeat it.
+        records = super(IsoRecord, self.with_context(mail_create_nolog=True)).create(vals_list)
+        records = records.with_env(self.env)
         records._attach_uploaded_files()
         return records
 

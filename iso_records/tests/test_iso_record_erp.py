@@ -58,7 +58,7 @@ class TestIsoRecordErpForms(IsoRecordCase):
             Record.create(dict(values)).action_file()  # warm the caches
             self.env.flush_all()
             self.env.invalidate_all()
-            with self.assertQueryCount(iso_user=31):  # 4 of them append to the audit trail
+            with self.assertQueryCount(iso_user=26):  # 6 of them append to the audit trail
                 record = Record.create(dict(values))
                 record.action_file()
                 self.env.flush_all()
