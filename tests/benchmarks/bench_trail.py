@@ -2,7 +2,9 @@
 
 1. trail overhead: ``iso.record.create`` of 10,000 records with links in one call, with the trail
    and with the trail switched off in this process only, alternating, median of the runs;
-2. verification: 1,000,000 hash-chained events (100,000 chains of 10) are written with COPY,
+2. concurrency: two processes create records at the same time, with per-record chains and
+   with a single global chain (simulated by one advisory lock taken by every append);
+3. verification: 1,000,000 hash-chained events (100,000 chains of 10) are written with COPY,
    then ``iso.trail.verification._verify()`` checks them all; wall time and peak memory.
 
 Everything is rolled back. Started by ``tests/benchmarks/run``; by hand::
@@ -12,9 +14,12 @@ Everything is rolled back. Started by ``tests/benchmarks/run``; by hand::
 
 import argparse
 import io
+import os
 import resource
 import statistics
+import subprocess
 import sys
+import tempfile
 import time
 import tracemalloc
 from datetime import datetime, timedelta
@@ -178,17 +183,87 @@ def bench_verify(registry, total):
     return verify_s
 
 
+def worker(registry, mode, count, go_file):
+    """One concurrent writer: waits for ``go_file``, creates ``count`` records in one transaction,
+    rolls back, and prints when its writing started and ended."""
+    model_class = registry["iso.trail.event"]
+    append = model_class._append
+    if mode == "global":
+        # What one chain for the whole database needs: every append takes the same lock.
+        def append_globally(self, entries):
+            self.env.cr.execute("SELECT pg_advisory_xact_lock(4242)")
+            return append(self, entries)
+
+        model_class._append = append_globally
+    with registry.cursor() as cr:  # warm-up, in a transaction of its own: it may take the lock
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        env["iso.record"].create(values(5, *fixtures(env, 5)[1:]))
+        env.flush_all()
+        cr.rollback()
+    with registry.cursor() as cr:
+        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
+        __, employees, products, partners, record_type = fixtures(env, 5)
+        print("ready", flush=True)
+        while not os.path.exists(go_file):
+            time.sleep(0.005)
+        started = time.time()
+        for __ in range(0, count, 100):
+            env["iso.record"].create(values(100, employees, products, partners, record_type))
+            env.flush_all()
+        ended = time.time()
+        cr.rollback()
+    print(f"span {started} {ended}", flush=True)
+
+
+def bench_concurrency(args, count=2000):
+    results = {}
+    for mode in ("per-record", "global"):
+        with tempfile.TemporaryDirectory() as folder:
+            go_file = os.path.join(folder, "go")
+            command = [sys.executable, __file__, "--db", args.db, "--worker", mode, str(count), go_file]
+            workers = [
+                subprocess.Popen([*command, "--", *args.odoo_args], stdout=subprocess.PIPE, text=True)
+                for __ in range(2)
+            ]
+            for process in workers:
+                assert process.stdout.readline().strip() == "ready", f"worker of mode {mode} did not start"
+            open(go_file, "w").close()
+            spans = []
+            for process in workers:
+                output = process.stdout.read().split()
+                process.wait()
+                spans.append((float(output[-2]), float(output[-1])))
+        results[mode] = (
+            max(end for __, end in spans) - min(start for start, __ in spans),
+            [end - start for start, end in spans],
+        )
+    print(f"\n== Two concurrent writers, {count:,} records each in 100-record batches, one transaction each ==")
+    for mode, label in (
+        ("per-record", "per-record chains (this design)     "),
+        ("global", "one global chain (a lock per append)"),
+    ):
+        wall, each = results[mode]
+        print(f"  {label} {wall:6.2f} s wall   (each writer: {each[0]:.2f} s, {each[1]:.2f} s)")
+    print(f"  global / per-record                  {results['global'][0] / results['per-record'][0]:6.2f} x")
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", default="iso_bench")
     parser.add_argument("--count", type=int, default=10_000, help="records per create (overhead benchmark)")
     parser.add_argument("--events", type=int, default=1_000_000, help="events to verify")
+    parser.add_argument("--worker", nargs=3, metavar=("MODE", "COUNT", "GO_FILE"), help=argparse.SUPPRESS)
+    parser.add_argument("--skip-verify", action="store_true")
     parser.add_argument("odoo_args", nargs="*")
     args = parser.parse_args()
     odoo.tools.config.parse_config([*args.odoo_args, f"--database={args.db}"])
     registry = odoo.modules.registry.Registry(args.db)
+    if args.worker:
+        return worker(registry, args.worker[0], int(args.worker[1]), args.worker[2])
     bench_overhead(registry, args.count)
-    bench_verify(registry, args.events)
+    bench_concurrency(args)
+    if not args.skip_verify:
+        bench_verify(registry, args.events)
 
 
 if __name__ == "__main__":
