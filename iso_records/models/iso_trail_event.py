@@ -88,7 +88,7 @@ class IsoTrailEvent(models.Model):
     )
     changes_display = fields.Text(string="Changes", compute="_compute_changes_display")
     reason = fields.Text(readonly=True)
-    user_id = fields.Many2one("res.users", string="User", readonly=True, ondelete="restrict", index=True)
+    user_id = fields.Many2one("res.users", readonly=True, ondelete="restrict", index=True)
     employee_name = fields.Char(string="Employee", readonly=True)
     company_id = fields.Many2one("res.company", readonly=True, ondelete="restrict", index=True)
     event_time = fields.Datetime(string="Time (UTC)", required=True, readonly=True, index=True)
@@ -126,7 +126,9 @@ class IsoTrailEvent(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        raise UserError(self.env._("Audit trail events are written by ISO Records itself, never created by hand."))
+        if vals_list:
+            raise UserError(self.env._("Audit trail events are written by ISO Records itself, never created by hand."))
+        return super().create(vals_list)
 
     def write(self, vals):
         if vals:

@@ -3,6 +3,7 @@ import time
 
 from odoo import api, fields, models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
 from .iso_trail_event import SQL_CANONICAL
 
@@ -57,11 +58,13 @@ class IsoTrailVerification(models.Model):
     @api.model
     def _find_broken_link(self):
         """The first event, by id, whose hash, link to its predecessor or position is wrong."""
-        self.env.cr.execute(f"""
+        self.env.cr.execute(
+            SQL(
+                """
             SELECT id, reference, problem FROM (
                 SELECT id, reference,
                     CASE
-                        WHEN encode(sha256(convert_to({SQL_CANONICAL}, 'UTF8')), 'hex') <> hash
+                        WHEN encode(sha256(convert_to(%s, 'UTF8')), 'hex') <> hash
                             THEN 'its content does not match its hash (changed after it was written)'
                         WHEN sequence <> coalesce(lag(sequence) OVER chain, 0) + 1
                             THEN 'events are missing before it in its chain (deleted)'
@@ -74,7 +77,10 @@ class IsoTrailVerification(models.Model):
             WHERE problem IS NOT NULL
             ORDER BY id
             LIMIT 1
-        """)
+        """,
+                SQL(SQL_CANONICAL),
+            )
+        )
         return self.env.cr.fetchone()
 
     @api.model
