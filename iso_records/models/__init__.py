@@ -1,6 +1,7 @@
 from . import iso_standard
 from . import iso_clause
 from . import iso_controlled_mixin
+from . import iso_retention_policy
 from . import iso_record_type
 from . import iso_record
 from . import iso_record_revision

@@ -76,6 +76,14 @@ class IsoControlledMixin(models.AbstractModel):
         help="Restricted records are visible only to their owner, these readers and ISO administrators.",
     )
 
+    retention_policy_id = fields.Many2one("iso.retention.policy", tracking=True)
+    retention_start_date = fields.Date(
+        readonly=True, copy=False, help="When the event that starts the retention clock happened."
+    )
+    retention_until = fields.Date(
+        readonly=True, copy=False, index=True, tracking=True, help="Kept at least until this day."
+    )
+    retention_due = fields.Boolean(compute="_compute_retention_due", search="_search_retention_due")
     trail_event_count = fields.Integer(string="Audit Trail", compute="_compute_trail_event_count")
 
     # Fields whose old and new values go into the trail besides those with tracking=True.
@@ -108,6 +116,35 @@ class IsoControlledMixin(models.AbstractModel):
                     seen.add(key)
                     representatives |= record
         return super(IsoControlledMixin, representatives)._check_company(fnames)
+
+    # ------------------------------------------------------------------
+    # Retention
+    # ------------------------------------------------------------------
+    def _compute_retention_due(self):
+        today = fields.Date.context_today(self)
+        for record in self:
+            record.retention_due = bool(record.retention_until and record.retention_until < today)
+
+    def _search_retention_due(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("Retention Due: only 'is set' and 'is not set' searches are supported."))
+        due = [("retention_until", "!=", False), ("retention_until", "<", fields.Date.context_today(self))]
+        return due if (operator == "=") == value else ["!", "&", *due]
+
+    def _iso_start_retention(self, start_event, start_date=None):
+        """Start the retention clock of the records whose policy waits for ``start_event``."""
+        start_date = start_date or fields.Date.context_today(self)
+        for policy, records in self.grouped("retention_policy_id").items():
+            if not policy or policy.start_event != start_event:
+                continue
+            waiting = records.filtered(lambda record: not record.retention_start_date)
+            if waiting:
+                waiting.sudo()._iso_workflow(self.env._("Retention clock started: %s", start_event)).write(
+                    {
+                        "retention_start_date": start_date,
+                        "retention_until": policy._retention_until(start_date),
+                    }
+                )
 
     # ------------------------------------------------------------------
     # Audit trail

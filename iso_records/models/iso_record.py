@@ -33,7 +33,11 @@ WORKFLOW_FIELDS = {
     "next_review_date",
     "last_review_date",
     "review_activity_date",
+    "retention_start_date",
+    "retention_until",
 }
+# Which record state starts which retention clock.
+RETENTION_EVENT_OF_STATE = {"filed": "filed", "effective": "effective", "superseded": "ended", "obsolete": "ended"}
 REVIEW_BATCH_SIZE = 500
 SIGNATURE_OPERATIONS = [("approve", "Approve"), ("file", "File"), ("obsolete", "Make obsolete")]
 
@@ -196,6 +200,8 @@ class IsoRecord(models.Model):
                 continue
             if not vals.get("name"):
                 vals["name"] = next(references[record_type.id])
+            if "retention_policy_id" not in vals and record_type.retention_policy_id:
+                vals["retention_policy_id"] = record_type.retention_policy_id.id
             vals.setdefault("confidentiality", record_type.default_confidentiality)
             # Set here rather than by the compute: one relation insert for the whole batch.
             if "clause_ids" not in vals:
@@ -221,6 +227,8 @@ class IsoRecord(models.Model):
         result = super().write(vals)
         if "attachment_ids" in vals:
             self._attach_uploaded_files()
+        if vals.get("state") in RETENTION_EVENT_OF_STATE:
+            self._iso_start_retention(RETENTION_EVENT_OF_STATE[vals["state"]])
         return result
 
     def _attach_uploaded_files(self):

@@ -49,3 +49,13 @@ class IsoRecordLinkMixin(models.AbstractModel):
             "target": "current",
             "context": self._iso_record_defaults(),
         }
+
+    def _iso_start_retention_of_linked(self, start_event, start_date=None):
+        """Start the retention clock of every ISO record linked to these documents that waits for ``start_event``."""
+        mixin = self.env.registry["iso.controlled.mixin"]
+        for model_name in sorted(mixin._inherit_children):
+            model = self.env[model_name].sudo().with_context(active_test=False)
+            if model._abstract:
+                continue
+            records = model.search([(self._iso_record_link_field, "in", self.ids)])
+            records._iso_start_retention(start_event, start_date)

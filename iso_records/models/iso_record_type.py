@@ -43,6 +43,10 @@ class IsoRecordType(models.Model):
         default=True, help="Filing or approving needs an e-signature with the signer's password."
     )
     default_confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="internal")
+    retention_policy_id = fields.Many2one(
+        "iso.retention.policy",
+        help="How long records of this type are kept, from which event, and what happens then.",
+    )
     record_count = fields.Integer(compute="_compute_record_count")
 
     _sql_constraints = [

@@ -9,3 +9,9 @@ class ProductTemplate(models.Model):
     def _iso_record_defaults(self):
         self.ensure_one()
         return {"default_product_id": self.product_variant_id.id}
+
+    def write(self, vals):
+        result = super().write(vals)
+        if vals.get("active") is False:
+            self._iso_start_retention_of_linked("product_archived")
+        return result
