@@ -22,6 +22,8 @@
         "views/iso_standard_views.xml",
         "views/iso_clause_views.xml",
         "views/iso_retention_policy_views.xml",
+        "views/iso_legal_hold_views.xml",
+        "wizard/iso_legal_hold_release_wizard_views.xml",
         "views/iso_record_type_views.xml",
         "views/iso_record_views.xml",
         "views/iso_trail_event_views.xml",

@@ -5,6 +5,7 @@ from . import iso_retention_policy
 from . import iso_record_type
 from . import iso_record
 from . import iso_record_revision
+from . import iso_legal_hold
 from . import iso_signature
 from . import iso_trail_event
 from . import iso_trail_verification

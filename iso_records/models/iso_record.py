@@ -6,6 +6,7 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression as Domain
 from odoo.tools import split_every
 
 from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
@@ -96,6 +97,12 @@ class IsoRecord(models.Model):
         readonly=True, copy=False, help="Review date for which the review activity was already given."
     )
     review_due = fields.Boolean(compute="_compute_review_due", search="_search_review_due")
+    on_hold = fields.Boolean(
+        string="On Legal Hold",
+        compute="_compute_on_hold",
+        search="_search_on_hold",
+        help="An active legal hold keeps this record: it is never disposed while the hold lasts.",
+    )
     content_hash = fields.Char(compute="_compute_content_hash", help="SHA-256 of the body and attachment checksums.")
     content_matches_revision = fields.Boolean(compute="_compute_content_hash")
 
@@ -121,6 +128,25 @@ class IsoRecord(models.Model):
                     revision.name == record.name and revision.company_id == record.company_id
                 )
             )
+
+    def _active_hold_domain(self):
+        holds = self.env["iso.legal.hold"].sudo().search([("state", "=", "active")])
+        return Domain.OR(hold._held_domain() for hold in holds) if holds else Domain.FALSE_DOMAIN
+
+    def _compute_on_hold(self):
+        held = (
+            self.sudo()
+            .with_context(active_test=False)
+            .search(Domain.AND([[("id", "in", self.ids)], self._active_hold_domain()]))
+        )
+        for record in self:
+            record.on_hold = record in held
+
+    def _search_on_hold(self, operator, value):
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(self.env._("On Legal Hold: only 'is set' and 'is not set' searches are supported."))
+        held_ids = self.sudo().with_context(active_test=False)._search(self._active_hold_domain())
+        return [("id", "in" if (operator == "=") == value else "not in", held_ids)]
 
     def _compute_review_due(self):
         today = fields.Date.context_today(self)

@@ -7,4 +7,5 @@ from . import test_iso_record_review
 from . import test_iso_record_erp
 from . import test_iso_trail
 from . import test_iso_retention
+from . import test_iso_legal_hold
 from . import test_ui
