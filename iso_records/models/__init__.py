@@ -7,6 +7,7 @@ from . import iso_record
 from . import iso_record_revision
 from . import iso_legal_hold
 from . import iso_signature
+from . import iso_signature_failure
 from . import iso_trail_event
 from . import iso_trail_verification
 from . import iso_record_link_mixin

@@ -3,7 +3,7 @@ import hashlib
 import json
 
 from odoo.exceptions import AccessError, UserError, ValidationError
-from odoo.tests import tagged
+from odoo.tests import new_test_user, tagged
 
 from .common import IsoRecordCase
 
@@ -169,6 +169,24 @@ class TestIsoRecordBadInput(IsoRecordCase):
         self.assertEqual(record.state, "in_review")
         self.assertFalse(record.signature_ids)
         self.assertFalse(self.env["iso.signature.wizard"].search([]).filtered("password_verified"))
+
+    def test_password_guessing_is_throttled(self):
+        guesser = new_test_user(self.env, "iso_guesser", groups="iso_records.group_iso_manager")
+        self.addCleanup(self.forget_failures, guesser.id)  # they are committed on purpose
+        record = self.make_record(self.iso_user)
+        record.action_submit()
+        for __ in range(5):
+            with self.assertRaisesRegex(UserError, "Password: the password is wrong"):
+                self.sign(record.with_user(guesser), guesser, "approve", password="guess")
+        with self.assertRaisesRegex(UserError, "Password: too many wrong passwords"):
+            self.sign(record.with_user(guesser), guesser, "approve")
+        self.assertEqual(record.state, "in_review")
+        self.sign(record.with_user(self.production_manager), self.production_manager, "approve")
+        self.assertEqual(record.state, "effective", "another signer is not affected")
+
+    def forget_failures(self, user_id):
+        with self.env.registry.cursor() as cr:
+            cr.execute("DELETE FROM iso_signature_failure WHERE user_id = %s", [user_id])
 
     def test_password_is_never_stored(self):
         record = self.make_record(self.iso_user)

@@ -7,6 +7,9 @@ from ..models.iso_record import SIGNATURE_OPERATIONS
 from ..models.iso_signature import SIGNATURE_MEANINGS
 
 PASSWORD_VALIDITY = timedelta(minutes=5)
+# Wrong passwords allowed per user in the window before signing is refused for the rest of it.
+MAX_FAILURES = 5
+FAILURE_WINDOW_MINUTES = 15
 DEFAULT_MEANING = {"approve": "approved", "file": "authored", "obsolete": "obsoleted"}
 
 
@@ -43,15 +46,42 @@ class IsoSignatureWizard(models.TransientModel):
         pass
 
     @api.model
+    def _recent_failures(self):
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                """SELECT count(*) FROM iso_signature_failure
+                   WHERE user_id = %s AND failed_at > (now() AT TIME ZONE 'UTC') - make_interval(mins => %s)""",
+                [self.env.uid, FAILURE_WINDOW_MINUTES],
+            )
+            return cr.fetchone()[0]
+
+    @api.model
+    def _record_failure(self):
+        # Its own transaction: the refused request is rolled back, this row is not.
+        with self.env.registry.cursor() as cr:
+            cr.execute(
+                "INSERT INTO iso_signature_failure (user_id, failed_at) VALUES (%s, now() AT TIME ZONE 'UTC')",
+                [self.env.uid],
+            )
+
+    @api.model
     def _verify_password(self, password):
         if not password:
             raise UserError(self.env._("Password: enter your password to sign."))
+        if self._recent_failures() >= MAX_FAILURES:
+            raise UserError(
+                self.env._(
+                    "Password: too many wrong passwords; signing is locked for %(minutes)s minutes.",
+                    minutes=FAILURE_WINDOW_MINUTES,
+                )
+            )
         try:
             self.env.user._check_credentials(
                 {"type": "password", "login": self.env.user.login, "password": password},
                 {"interactive": True},
             )
         except AccessDenied:
+            self._record_failure()
             raise UserError(self.env._("Password: the password is wrong; nothing was signed.")) from None
 
     @api.model_create_multi
