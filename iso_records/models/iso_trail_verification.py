@@ -122,31 +122,60 @@ class IsoTrailVerification(models.Model):
         anchor = hashlib.sha256(
             f"{previous.hash or ''}|{verified_at}|{state}|{events}|{max_event_id}|{digest}".encode()
         ).hexdigest()
-        verification = self.sudo().create(
-            {
-                "verified_at": verified_at,
-                "state": state,
-                "events_checked": events,
-                "chains_checked": chains,
-                "max_event_id": max_event_id,
-                "events_digest": digest,
-                "broken_event_id": broken_event_id,
-                "broken_reference": broken_reference,
-                "problem": problem,
-                "duration_ms": int((time.monotonic() - started) * 1000),
-                "previous_id": previous.id,
-                "hash": anchor,
-            }
+        verification = (
+            self.sudo()
+            .with_context(mail_create_nolog=True)
+            .create(
+                {
+                    "verified_at": verified_at,
+                    "state": state,
+                    "events_checked": events,
+                    "chains_checked": chains,
+                    "max_event_id": max_event_id,
+                    "events_digest": digest,
+                    "broken_event_id": broken_event_id,
+                    "broken_reference": broken_reference,
+                    "problem": problem,
+                    "duration_ms": int((time.monotonic() - started) * 1000),
+                    "previous_id": previous.id,
+                    "hash": anchor,
+                }
+            )
         )
         if problem:
             verification._alert_administrators()
+        verification._send_anchor()
         return verification
 
-    def _alert_administrators(self):
-        administrators = self.env.ref("iso_records.group_iso_administrator").users.filtered(
+    def _send_anchor(self):
+        """Send the anchor hash to the ISO administrators, so that a copy lives outside the database:
+        whoever rewrites the trail and recomputes every hash still cannot change what they received."""
+        administrators = self._administrators()
+        if not administrators:
+            return
+        self.sudo().message_notify(
+            partner_ids=administrators.partner_id.ids,
+            subject=self.env._("ISO audit trail %(state)s: anchor %(hash)s", state=self.state, hash=self.hash[:16]),
+            body=self.env._(
+                "Verification of %(date)s (UTC): %(state)s, %(events)s events up to event %(max)s.\n"
+                "Anchor hash: %(hash)s\nEvents digest: %(digest)s\n"
+                "Keep this message: it lets an auditor prove later that the trail was not rewritten.",
+                date=self.verified_at,
+                state=self.state,
+                events=self.events_checked,
+                max=self.max_event_id,
+                hash=self.hash,
+                digest=self.events_digest,
+            ),
+        )
+
+    def _administrators(self):
+        return self.env.ref("iso_records.group_iso_administrator").users.filtered(
             lambda user: not user.share and user.active and not user._is_superuser()
         )
-        for user in administrators:
+
+    def _alert_administrators(self):
+        for user in self._administrators():
             self.sudo().activity_schedule(
                 "mail.mail_activity_data_todo",
                 user_id=user.id,

@@ -148,6 +148,21 @@ class TestIsoTrail(IsoRecordCase):
         self.assertIn(self.iso_administrator, result.activity_ids.user_id)
         self.assertNotIn(self.iso_auditor, result.activity_ids.user_id)
 
+    def test_each_anchor_is_sent_outside_the_database(self):
+        self.make_record(self.iso_user)
+        result = self.verify()
+        message = self.env["mail.message"].search(
+            [
+                ("model", "=", "iso.trail.verification"),
+                ("res_id", "=", result.id),
+                ("message_type", "=", "user_notification"),
+            ]
+        )
+        self.assertEqual(len(message), 1)
+        self.assertIn(result.hash, message.body)
+        self.assertIn(self.iso_administrator.partner_id, message.partner_ids)
+        self.assertNotIn(self.iso_auditor.partner_id, message.partner_ids)
+
     def test_verification_results_cannot_be_rewritten(self):
         result = self.verify()
         with self.assertRaises(errors.InsufficientPrivilege):
