@@ -200,7 +200,8 @@ class IsoRecord(models.Model):
                 if forced:
                     raise UserError(
                         self.env._(
-                            "%(fields)s: set by the approval workflow, not on creation.", fields=", ".join(forced)
+                            "%(fields)s: set by the approval workflow, not on creation.",
+                            fields=", ".join(self._fields[name].string for name in forced),
                         )
                     )
                 vals.pop("name", None)
@@ -226,7 +227,7 @@ class IsoRecord(models.Model):
                 continue
             if not vals.get("name"):
                 vals["name"] = next(references[record_type.id])
-            if "retention_policy_id" not in vals and record_type.retention_policy_id:
+            if "retention_policy_id" not in vals or not self._iso_may_choose_retention():
                 vals["retention_policy_id"] = record_type.retention_policy_id.id
             vals.setdefault("confidentiality", record_type.default_confidentiality)
             # Set here rather than by the compute: one relation insert for the whole batch.
@@ -250,12 +251,19 @@ class IsoRecord(models.Model):
                         fields=labels,
                     )
                 )
+            if "retention_policy_id" in vals and not self._iso_may_choose_retention():
+                raise UserError(
+                    self.env._("Retention Policy: only ISO administrators choose how long records are kept.")
+                )
         result = super().write(vals)
         if "attachment_ids" in vals:
             self._attach_uploaded_files()
         if vals.get("state") in RETENTION_EVENT_OF_STATE:
             self._iso_start_retention(RETENTION_EVENT_OF_STATE[vals["state"]])
         return result
+
+    def _iso_may_choose_retention(self):
+        return self.env.su or self.env.user.has_group("iso_records.group_iso_administrator")
 
     def _attach_uploaded_files(self):
         """Files uploaded in the form arrive unattached (res_id 0); attach them so their access follows the record."""

@@ -99,6 +99,15 @@ class TestIsoRetention(IsoRecordCase):
             self.assertTrue(record.retention_due)
             self.assertIn(record, Record.search([("retention_due", "=", True)]))
 
+    def test_only_administrators_choose_a_records_policy(self):
+        short = self.env.ref("iso_records.retention_policy_superseded_3y")
+        record = self.make_record(self.iso_manager, self.calibration_type, retention_policy_id=short.id)
+        self.assertEqual(record.retention_policy_id, self.calibration_type.retention_policy_id)
+        with self.assertRaisesRegex(UserError, "Retention Policy: only ISO administrators"):
+            record.write({"retention_policy_id": short.id})
+        chosen = self.make_record(self.iso_administrator, self.calibration_type, retention_policy_id=short.id)
+        self.assertEqual(chosen.retention_policy_id, short)
+
     def test_retention_dates_are_not_written_by_hand(self):
         record = self.make_record(self.iso_user, self.calibration_type)
         for user in (self.iso_user, self.iso_administrator):
