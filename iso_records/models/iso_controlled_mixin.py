@@ -126,10 +126,17 @@ class IsoControlledMixin(models.AbstractModel):
             record.retention_due = bool(record.retention_until and record.retention_until < today)
 
     def _search_retention_due(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Retention Due: only 'is set' and 'is not set' searches are supported."))
         due = [("retention_until", "!=", False), ("retention_until", "<", fields.Date.context_today(self))]
-        return due if (operator == "=") == value else ["!", "&", *due]
+        return due if self._iso_boolean_search(self.env._("Retention Due"), operator, value) else ["!", "&", *due]
+
+    @api.model
+    def _iso_boolean_search(self, label, operator, value):
+        """For the search method of a computed boolean: whether the records wanted are those where it is true."""
+        if operator not in ("=", "!=") or not isinstance(value, bool):
+            raise UserError(
+                self.env._("%(field)s: only 'is set' and 'is not set' searches are supported.", field=label)
+            )
+        return (operator == "=") == value
 
     def _iso_start_retention(self, start_event, start_date=None):
         """Start the retention clock of the records whose policy waits for ``start_event``."""

@@ -143,10 +143,9 @@ class IsoRecord(models.Model):
             record.on_hold = record in held
 
     def _search_on_hold(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("On Legal Hold: only 'is set' and 'is not set' searches are supported."))
+        held = self._iso_boolean_search(self.env._("On Legal Hold"), operator, value)
         held_ids = self.sudo().with_context(active_test=False)._search(self._active_hold_domain())
-        return [("id", "in" if (operator == "=") == value else "not in", held_ids)]
+        return [("id", "in" if held else "not in", held_ids)]
 
     def _compute_review_due(self):
         today = fields.Date.context_today(self)
@@ -156,12 +155,8 @@ class IsoRecord(models.Model):
             )
 
     def _search_review_due(self, operator, value):
-        if operator not in ("=", "!=") or not isinstance(value, bool):
-            raise UserError(self.env._("Review Due: only 'is set' and 'is not set' searches are supported."))
         due = [("state", "=", "effective"), ("next_review_date", "<=", fields.Date.context_today(self))]
-        if (operator == "=") == value:
-            return due
-        return ["!", "&", *due]
+        return due if self._iso_boolean_search(self.env._("Review Due"), operator, value) else ["!", "&", *due]
 
     @api.depends("body", "attachment_ids.checksum", "revision_id.content_hash")
     def _compute_content_hash(self):
@@ -184,8 +179,9 @@ class IsoRecord(models.Model):
         return self.state != "draft"
 
     def _iso_trail_reference(self):
+        # Also the display name; called directly on hot paths to skip the field machinery.
         revision = f" rev. {self.revision_number}" if self.kind == "document" else ""
-        return f"{self.name}{revision} {self.title or ''}".strip()
+        return f"{self.name or ''}{revision} {self.title or ''}".strip()
 
     # ------------------------------------------------------------------
     # CRUD
@@ -289,8 +285,7 @@ class IsoRecord(models.Model):
     @api.depends("name", "title", "revision_number", "kind")
     def _compute_display_name(self):
         for record in self:
-            revision = f" rev. {record.revision_number}" if record.kind == "document" else ""
-            record.display_name = f"{record.name or ''}{revision} {record.title or ''}".strip()
+            record.display_name = record._iso_trail_reference()
 
     @api.constrains("effective_date", "previous_record_id")
     def _check_effective_after_previous(self):

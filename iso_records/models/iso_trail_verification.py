@@ -84,12 +84,15 @@ class IsoTrailVerification(models.Model):
         return self.env.cr.fetchone()
 
     @api.model
-    def _digest_up_to(self, max_event_id):
+    def _digests(self, previous_max_event_id):
+        """In one scan: how many events up to the previous anchor and their digest, and the digest of all."""
         self.env.cr.execute(
-            """SELECT count(*),
+            """SELECT count(*) FILTER (WHERE id <= %(previous)s),
+                      encode(sha256(convert_to(coalesce(
+                          string_agg(hash, '' ORDER BY id) FILTER (WHERE id <= %(previous)s), ''), 'UTF8')), 'hex'),
                       encode(sha256(convert_to(coalesce(string_agg(hash, '' ORDER BY id), ''), 'UTF8')), 'hex')
-               FROM iso_trail_event WHERE id <= %s""",
-            [max_event_id],
+               FROM iso_trail_event""",
+            {"previous": previous_max_event_id},
         )
         return self.env.cr.fetchone()
 
@@ -106,17 +109,17 @@ class IsoTrailVerification(models.Model):
         if broken:
             broken_event_id, broken_reference, problem = broken
             problem = self.env._("Event %(id)s: %(problem)s.", id=broken_event_id, problem=problem)
-        elif previous and previous.max_event_id:
-            count, digest = self._digest_up_to(previous.max_event_id)
-            if digest != previous.events_digest:
-                problem = self.env._(
-                    "Events up to %(max)s no longer match the verification of %(date)s: "
-                    "%(missing)s of them are missing or changed (deleted at the end of a chain, or whole chains).",
-                    max=previous.max_event_id,
-                    date=previous.verified_at,
-                    missing=previous.events_checked - count if count < previous.events_checked else "some",
-                )
-        __, digest = self._digest_up_to(max_event_id)
+        previous_count, previous_digest, digest = self._digests(previous.max_event_id or 0)
+        if not broken and previous and previous.max_event_id and previous_digest != previous.events_digest:
+            problem = self.env._(
+                "Events up to %(max)s no longer match the verification of %(date)s: "
+                "%(missing)s of them are missing or changed (deleted at the end of a chain, or whole chains).",
+                max=previous.max_event_id,
+                date=previous.verified_at,
+                missing=previous.events_checked - previous_count
+                if previous_count < previous.events_checked
+                else "some",
+            )
         verified_at = fields.Datetime.now()
         state = "broken" if problem else "intact"
         anchor = hashlib.sha256(
