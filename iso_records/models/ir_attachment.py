@@ -1,6 +1,8 @@
 from odoo import models
 from odoo.exceptions import UserError
 
+from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+
 CONTENT_FIELDS = {"datas", "raw", "db_datas", "store_fname", "checksum", "file_size", "res_model", "res_id"}
 
 
@@ -9,7 +11,7 @@ class IrAttachment(models.Model):
 
     def _iso_check_not_signed(self):
         """Files that an approved or filed ISO revision holds are part of signed content."""
-        if not self.ids:
+        if not self.ids or self.env.context.get(WORKFLOW_KEY) is WORKFLOW:
             return
         self.env.cr.execute(
             "SELECT attachment_id FROM iso_record_revision_attachment_rel WHERE attachment_id IN %s LIMIT 1",

@@ -1,7 +1,9 @@
 import datetime
+import threading
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
+from odoo.tools import split_every
 
 # Proof that a write comes from this addon's own workflow code. It is a Python
 # object, so an RPC client cannot put it in a context, unlike a string flag.
@@ -10,6 +12,9 @@ WORKFLOW_KEY = "iso_records_workflow"
 
 # Fields that stay writable on a locked record: discussion, followers and activities.
 LOCK_FREE_PREFIXES = ("message_", "activity_", "website_message_")
+
+# Records handled per transaction by the scheduled activity reminders.
+ACTIVITY_BATCH_SIZE = 500
 
 # Context key carrying the reason recorded with the next trail events.
 TRAIL_REASON_KEY = "iso_trail_reason"
@@ -152,6 +157,34 @@ class IsoControlledMixin(models.AbstractModel):
                         "retention_until": policy._retention_until(start_date),
                     }
                 )
+
+    # ------------------------------------------------------------------
+    # Scheduled reminders
+    # ------------------------------------------------------------------
+    def _iso_responsible_user(self):
+        """Who gets the record's reminders: its owner, else whoever created it."""
+        self.ensure_one()
+        return self.owner_user_id or self.create_uid
+
+    def _iso_schedule_once(self, activity_xmlid, date_field, given_field, summary):
+        """Give each record one activity for the date in ``date_field``, skipping those whose
+        ``given_field`` already holds that date; commit per batch (not under test)."""
+        due = self.filtered(lambda record: record[given_field] != record[date_field])
+        done = 0
+        for batch in split_every(ACTIVITY_BATCH_SIZE, due.ids, self.browse):
+            for record in batch:
+                record.activity_schedule(
+                    activity_xmlid,
+                    date_deadline=record[date_field],
+                    user_id=record._iso_responsible_user().id,
+                    summary=summary(record),
+                )
+                record._iso_workflow().write({given_field: record[date_field]})
+            done += len(batch)
+            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+            if not getattr(threading.current_thread(), "testing", False):
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        return done
 
     # ------------------------------------------------------------------
     # Audit trail
@@ -299,6 +332,8 @@ class IsoControlledMixin(models.AbstractModel):
     @api.ondelete(at_uninstall=False)
     def _unlink_except_locked(self):
         self._iso_check_auditor_writes_nothing()
+        if self._iso_in_workflow():
+            return
         locked = self.filtered(lambda record: record._iso_is_locked())
         if locked:
             raise UserError(

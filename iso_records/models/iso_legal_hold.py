@@ -95,7 +95,9 @@ class IsoLegalHold(models.Model):
             vals.pop("state", None)
         holds = super().create(vals_list)
         for hold in holds:
-            hold._held_records()._iso_trail_log("hold_placed", reason=hold.name)
+            held = hold._held_records()
+            held._iso_trail_log("hold_placed", reason=hold.name)
+            held._iso_keep_from_disposal()
         return holds
 
     def write(self, vals):
@@ -120,6 +122,7 @@ class IsoLegalHold(models.Model):
             for hold, held_before in before.items():
                 after = hold._held_records()
                 (after - held_before)._iso_trail_log("hold_placed", reason=hold.name)
+                (after - held_before)._iso_keep_from_disposal()
                 (held_before - after)._iso_trail_log(
                     "hold_released", reason=self.env._("No longer in the scope of: %s", hold.name)
                 )

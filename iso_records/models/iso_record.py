@@ -1,16 +1,16 @@
 import hashlib
 import json
-import threading
 
 from dateutil.relativedelta import relativedelta
 
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 from odoo.osv import expression as Domain
-from odoo.tools import split_every
+from odoo.tools import SQL
 
 from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
 from .iso_record_type import RECORD_KINDS
+from .iso_retention_policy import RETENTION_ACTIONS
 from .iso_signature import SIGNATURE_MEANINGS
 
 RECORD_STATES = [
@@ -36,11 +36,26 @@ WORKFLOW_FIELDS = {
     "review_activity_date",
     "retention_start_date",
     "retention_until",
+    "active",
+    "disposal_action",
+    "disposed_date",
+    "disposal_batch_id",
+    "refresher_activity_date",
+    "training_effectiveness",
+    "training_effectiveness_note",
+    "training_evaluated_by_id",
+    "training_evaluation_date",
 }
 # Which record state starts which retention clock.
 RETENTION_EVENT_OF_STATE = {"filed": "filed", "effective": "effective", "superseded": "ended", "obsolete": "ended"}
-REVIEW_BATCH_SIZE = 500
+ANONYMISED = "[anonymised]"
 SIGNATURE_OPERATIONS = [("approve", "Approve"), ("file", "File"), ("obsolete", "Make obsolete")]
+TRAINING_EFFECTIVENESS = [
+    ("effective", "Effective"),
+    ("partly", "Partly effective"),
+    ("not_effective", "Not effective"),
+]
+READ_ACTIVITY = "iso_records.mail_activity_type_iso_read"
 
 
 class IsoRecord(models.Model):
@@ -103,8 +118,48 @@ class IsoRecord(models.Model):
         search="_search_on_hold",
         help="An active legal hold keeps this record: it is never disposed while the hold lasts.",
     )
+    active = fields.Boolean(default=True, readonly=True, help="Archived by a disposal batch; still kept.")
+    disposal_action = fields.Selection(RETENTION_ACTIONS, readonly=True, copy=False, help="Last disposal applied.")
+    disposed_date = fields.Date(readonly=True, copy=False)
+    disposal_batch_id = fields.Many2one("iso.disposal.batch", readonly=True, copy=False, index="btree_not_null")
     content_hash = fields.Char(compute="_compute_content_hash", help="SHA-256 of the body and attachment checksums.")
     content_matches_revision = fields.Boolean(compute="_compute_content_hash")
+
+    # Training evidence (ISO 9001 7.2), on records whose type is marked as training.
+    is_training = fields.Boolean(related="record_type_id.is_training")
+    training_valid_from = fields.Date(string="Valid From", tracking=True, copy=False)
+    training_valid_to = fields.Date(
+        string="Valid To",
+        compute="_compute_training_valid_to",
+        store=True,
+        readonly=False,
+        tracking=True,
+        copy=False,
+        help="Proposed from the refresher interval of the employee's competence requirements. "
+        "Empty: valid until the requirement's refresher interval, if any, has passed.",
+    )
+    trainer_id = fields.Many2one("hr.employee", check_company=True, tracking=True)
+    training_provider_id = fields.Many2one("res.partner", check_company=True, tracking=True, help="External trainer.")
+    training_effectiveness = fields.Selection(
+        TRAINING_EFFECTIVENESS,
+        string="Effectiveness",
+        readonly=True,
+        copy=False,
+        tracking=True,
+        help="Set by an ISO manager with Evaluate effectiveness. A training found not effective is no "
+        "evidence of competence.",
+    )
+    training_effectiveness_note = fields.Text(string="Effectiveness Evaluation", readonly=True, copy=False)
+    training_evaluated_by_id = fields.Many2one("res.users", string="Evaluated by", readonly=True, copy=False)
+    training_evaluation_date = fields.Date(string="Evaluated on", readonly=True, copy=False)
+    refresher_activity_date = fields.Date(
+        readonly=True, copy=False, help="Expiry date for which the refresher activities were already given."
+    )
+    # Read and understood (controlled documents required by a competence requirement).
+    acknowledgement_pending = fields.Boolean(
+        string="Read and Understood Pending", compute="_compute_acknowledgement_pending"
+    )
+    acknowledgement_count = fields.Integer(string="Acknowledgements", compute="_compute_acknowledgement_count")
 
     @api.depends("record_type_id")
     def _compute_clause_ids(self):
@@ -178,6 +233,173 @@ class IsoRecord(models.Model):
         self.ensure_one()
         return self.state != "draft"
 
+    # ------------------------------------------------------------------
+    # Training evidence and read-and-understood
+    # ------------------------------------------------------------------
+    @api.depends("owner_id", "employee_id", "record_type_id")
+    def _compute_department_id(self):
+        # A training belongs to the trained employee's department: their manager reads it.
+        trainings = self.filtered(lambda record: record.is_training and record.employee_id.department_id)
+        for record in trainings:
+            record.department_id = record.employee_id.department_id
+        return super(IsoRecord, self - trainings)._compute_department_id()
+
+    @api.depends("training_valid_from", "employee_id", "record_type_id")
+    def _compute_training_valid_to(self):
+        trainings = self.filtered(
+            lambda record: record.training_valid_from and record.employee_id and record.record_type_id.is_training
+        )
+        months = self.env["iso.competence.matrix"]._refresher_months(trainings.employee_id, trainings.record_type_id)
+        for record in self:
+            interval = months.get((record.employee_id.id, record.record_type_id.id)) if record in trainings else 0
+            if interval:
+                record.training_valid_to = record.training_valid_from + relativedelta(months=interval)
+            else:
+                record.training_valid_to = record.training_valid_to
+
+    @api.constrains("training_valid_from", "training_valid_to")
+    def _check_training_validity(self):
+        for record in self:
+            if (
+                record.training_valid_from
+                and record.training_valid_to
+                and record.training_valid_to < record.training_valid_from
+            ):
+                raise ValidationError(
+                    self.env._(
+                        "%(to_field)s: %(record)s cannot end on %(valid_to)s, before its %(from_field)s "
+                        "(%(valid_from)s).",
+                        to_field=self._fields["training_valid_to"].string,
+                        from_field=self._fields["training_valid_from"].string,
+                        record=record.display_name,
+                        valid_to=record.training_valid_to,
+                        valid_from=record.training_valid_from,
+                    )
+                )
+
+    def _check_training_ready(self, action):
+        for record in self.filtered("is_training"):
+            if not record.employee_id:
+                raise UserError(
+                    self.env._(
+                        "%(field)s: %(action)s %(record)s needs the trained employee; a training record is "
+                        "evidence of one person's competence.",
+                        field=self._fields["employee_id"].string,
+                        action=action,
+                        record=record.display_name,
+                    )
+                )
+
+    @api.depends_context("uid")
+    def _compute_acknowledgement_pending(self):
+        documents = self.filtered(
+            lambda record: record.id and record.kind == "document" and record.state == "effective"
+        )
+        pending = set()
+        if documents:
+            groups = (
+                self.env["iso.competence.matrix"]
+                .sudo()
+                ._read_group(
+                    [
+                        ("document_id", "in", documents.ids),
+                        ("user_id", "=", self.env.uid),
+                        ("document_required", "=", True),
+                        ("acknowledgement_id", "=", False),
+                    ],
+                    ["document_id"],
+                )
+            )
+            pending = {document.id for (document,) in groups}
+        for record in self:
+            record.acknowledgement_pending = record.id in pending
+
+    @api.depends_context("uid")
+    def _compute_acknowledgement_count(self):
+        acknowledgements = self.env["iso.document.acknowledgement"]
+        counts = {}
+        if acknowledgements.has_access("read") and self.revision_id:
+            counts = dict(
+                acknowledgements._read_group(
+                    [("revision_id", "in", self.revision_id.ids), ("state", "=", "acknowledged")],
+                    ["revision_id"],
+                    ["__count"],
+                )
+            )
+        for record in self:
+            record.acknowledgement_count = counts.get(record.revision_id, 0)
+
+    def action_acknowledge(self):
+        """The current user's employee has read and understood the revision in force."""
+        self.ensure_one()
+        self.env["iso.document.acknowledgement"]._acknowledge(self)
+        return True
+
+    def _iso_acknowledge_as(self, user_id):
+        """Server-side read and understood for data files (never reachable over RPC)."""
+        for record in self:
+            record.with_user(user_id).action_acknowledge()
+
+    def action_view_acknowledgements(self):
+        self.ensure_one()
+        action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_document_acknowledgement_action")
+        action["domain"] = [("document_reference", "=", self.name), ("company_id", "=", self.company_id.id)]
+        action["context"] = {"search_default_group_by_revision": 1}
+        return action
+
+    def action_open_training_evaluation(self):
+        self.ensure_one()
+        label = self.env._("Evaluate effectiveness")
+        self._check_training(label)
+        self._check_manager(label)
+        return {
+            "type": "ir.actions.act_window",
+            "name": label,
+            "res_model": "iso.training.evaluation.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {
+                "default_record_id": self.id,
+                "default_effectiveness": self.training_effectiveness,
+                "default_note": self.training_effectiveness_note,
+            },
+        }
+
+    def _check_training(self, action):
+        for record in self:
+            if not record.is_training:
+                raise UserError(
+                    self.env._(
+                        "%(action)s: %(record)s is not a training record (its type is not training evidence).",
+                        action=action,
+                        record=record.display_name,
+                    )
+                )
+
+    def _iso_evaluate_training(self, effectiveness, note):
+        """Record how effective the training was (ISO 9001 7.2 c), also on a filed, locked record."""
+        label = self.env._("Evaluate effectiveness")
+        self._check_training(label)
+        self._check_manager(label)
+        if effectiveness not in dict(TRAINING_EFFECTIVENESS):
+            raise UserError(self.env._("Effectiveness: choose how effective the training was."))
+        if effectiveness != "effective" and not (note or "").strip():
+            raise UserError(
+                self.env._(
+                    "Effectiveness Evaluation: say why the training was %(value)s.",
+                    value=dict(TRAINING_EFFECTIVENESS)[effectiveness].lower(),
+                )
+            )
+        self._iso_workflow(self.env._("Training effectiveness evaluated")).write(
+            {
+                "training_effectiveness": effectiveness,
+                "training_effectiveness_note": note,
+                "training_evaluated_by_id": self.env.uid,
+                "training_evaluation_date": fields.Date.context_today(self),
+            }
+        )
+        return True
+
     def _iso_trail_reference(self):
         # Also the display name; called directly on hot paths to skip the field machinery.
         revision = f" rev. {self.revision_number}" if self.kind == "document" else ""
@@ -243,7 +465,7 @@ class IsoRecord(models.Model):
                 raise UserError(
                     self.env._(
                         "%(fields)s: set by the workflow buttons (Submit, Approve, File, Make obsolete, "
-                        "Reviewed), not written directly.",
+                        "Reviewed, Evaluate effectiveness), not written directly.",
                         fields=labels,
                     )
                 )
@@ -257,6 +479,10 @@ class IsoRecord(models.Model):
         if vals.get("state") in RETENTION_EVENT_OF_STATE:
             self._iso_start_retention(RETENTION_EVENT_OF_STATE[vals["state"]])
         return result
+
+    def _iso_responsible_user(self):
+        self.ensure_one()
+        return self.owner_user_id or self.author_id
 
     def _iso_may_choose_retention(self):
         return self.env.su or self.env.user.has_group("iso_records.group_iso_administrator")
@@ -272,6 +498,8 @@ class IsoRecord(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
+        if self._iso_in_workflow():
+            return
         for record in self:
             if record.state != "draft":
                 raise UserError(
@@ -405,6 +633,7 @@ class IsoRecord(models.Model):
         self._check_kind("record", self.env._("File"))
         self._check_state(["draft"], self.env._("File"))
         self.ensure_one()
+        self._check_training_ready(self.env._("Filing"))
         if self.record_type_id.approval_required:
             return self._open_signature_wizard("file")
         self._iso_file()
@@ -509,11 +738,13 @@ class IsoRecord(models.Model):
     def _iso_file(self, signer=None):
         self.ensure_one()
         self._check_has_content(self.env._("File"))
+        self._check_training_ready(self.env._("Filing"))
         effective_date = self.effective_date or fields.Date.context_today(self)
         revision = self._iso_snapshot_revision(approver=signer, effective_date=effective_date)
-        self._iso_workflow(self.env._("Filed as revision %s", self.revision_number)).write(
-            {"state": "filed", "revision_id": revision.id, "effective_date": effective_date}
-        )
+        values = {"state": "filed", "revision_id": revision.id, "effective_date": effective_date}
+        if self.is_training and not self.training_valid_from:
+            values["training_valid_from"] = effective_date
+        self._iso_workflow(self.env._("Filed as revision %s", self.revision_number)).write(values)
         return revision
 
     def _iso_approve(self, signer):
@@ -551,6 +782,8 @@ class IsoRecord(models.Model):
             )
             previous.activity_unlink(["iso_records.mail_activity_type_iso_review"])
         self.activity_feedback(["iso_records.mail_activity_type_iso_approval"])
+        # Competence: requirements follow the new revision; the employees who must read it are asked to.
+        self.env["iso.competence.requirement"]._iso_document_effective(self, previous)
         return revision
 
     def _iso_make_obsolete(self, signer, reason):
@@ -561,6 +794,7 @@ class IsoRecord(models.Model):
             raise UserError(self.env._("Reason: making %(record)s obsolete needs a reason.", record=self.display_name))
         self._iso_workflow(reason).write({"state": "obsolete", "next_review_date": False})
         self.activity_unlink(["iso_records.mail_activity_type_iso_review"])
+        self.sudo().activity_unlink([READ_ACTIVITY])
         self.message_post(body=self.env._("Made obsolete by %(user)s: %(reason)s", user=signer.name, reason=reason))
 
     def action_new_revision(self):
@@ -634,21 +868,183 @@ class IsoRecord(models.Model):
                 ("next_review_date", "<=", horizon),
             ]
         )
-        due = candidates.filtered(lambda record: record.review_activity_date != record.next_review_date)
-        done = 0
-        for batch in split_every(REVIEW_BATCH_SIZE, due.ids, self.browse):
-            for record in batch:
-                user = record.owner_user_id or record.author_id
-                record.activity_schedule(
-                    "iso_records.mail_activity_type_iso_review",
-                    date_deadline=record.next_review_date,
-                    user_id=user.id,
-                    summary=self.env._("Periodic review of %s", record.display_name),
-                )
-                record._iso_workflow().write({"review_activity_date": record.next_review_date})
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-            if not getattr(threading.current_thread(), "testing", False):
-                # One transaction per batch: a crash keeps the work done; re-running skips it.
-                self.env.cr.commit()  # pylint: disable=invalid-commit
-        return done
+        return candidates._iso_schedule_once(
+            "iso_records.mail_activity_type_iso_review",
+            "next_review_date",
+            "review_activity_date",
+            lambda record: self.env._("Periodic review of %s", record.display_name),
+        )
+
+    # ------------------------------------------------------------------
+    # Disposal (called by iso.disposal.batch on locked, due, unheld records)
+    # ------------------------------------------------------------------
+    @api.model
+    def _iso_dispose(self, action, batch, lines):
+        """Apply ``action`` to the records of ``lines`` (dicts from the batch) and write their trail."""
+        record_ids = [line["record_id"] for line in lines]
+        labels = dict(RETENTION_ACTIONS)
+        reason = self.env._(
+            "Disposal %(batch)s: %(action)s, approved by %(approver)s",
+            batch=batch.name,
+            action=labels[action].lower(),
+            approver=batch.approver_name or self.env._("policy (no approval needed)"),
+        )
+        if action == "anonymise":
+            self._iso_anonymise(record_ids)
+            # The trail keeps the anonymised reference, never the name that was removed.
+            self.env.cr.execute(
+                "SELECT id, reference FROM iso_disposal_line WHERE id = ANY(%s)", [[line["line_id"] for line in lines]]
+            )
+            references = dict(self.env.cr.fetchall())
+            lines = [dict(line, reference=references[line["line_id"]]) for line in lines]
+        elif action == "purge_attachments":
+            self._iso_purge_attachments(record_ids)
+        self.env["iso.trail.event"].sudo()._append(
+            [
+                {
+                    "res_model": self._name,
+                    "res_id": line["record_id"],
+                    "reference": line["reference"],
+                    "event_type": "disposal",
+                    "changes": [
+                        {
+                            "field": "disposal",
+                            "label": self.env._("Disposal"),
+                            "old": None,
+                            "new": {
+                                "action": action,
+                                "batch": batch.name,
+                                "policy": line["policy"],
+                                "origin": line["origin"],
+                                "content_hash": line["content_hash"],
+                            },
+                        }
+                    ],
+                    "reason": reason,
+                    "company_id": line["company_id"],
+                }
+                for line in lines
+            ]
+        )
+        if action == "delete":
+            self._iso_delete_for_disposal(record_ids)
+            return
+        self.env.cr.execute(
+            SQL(
+                """UPDATE iso_record SET disposal_action = %(action)s, disposed_date = %(today)s,
+                          disposal_batch_id = %(batch)s, active = CASE WHEN %(archive)s THEN false ELSE active END,
+                          write_uid = %(uid)s, write_date = now() AT TIME ZONE 'UTC'
+                    WHERE id = ANY(%(ids)s)""",
+                action=action,
+                today=fields.Date.context_today(self),
+                batch=batch.id,
+                archive=action == "archive",
+                uid=self.env.uid,
+                ids=record_ids,
+            )
+        )
+        self.invalidate_model()
+
+    def _iso_keep_from_disposal(self):
+        """A new legal hold takes its records out of pending disposal lines. A sweep holding those lines
+        makes this wait until its chunk commits; the hold then applies to what is left."""
+        if self.ids:
+            self.env.flush_all()
+            self.env.cr.execute(
+                """UPDATE iso_disposal_line SET state = 'held', note = %s
+                   WHERE state = 'pending' AND record_id = ANY(%s)""",
+                [self.env._("Kept: on legal hold"), self.ids],
+            )
+            self.env["iso.disposal.line"].invalidate_model(["state", "note"])
+
+    def _iso_disposal_attachment_ids(self, record_ids):
+        """Files of these records and their revisions that no other record or revision uses: a new
+        revision shares its predecessor's files, and disposing of the old one must not touch them."""
+        self.env.cr.execute(
+            """WITH candidate AS (
+                   SELECT attachment_id AS id FROM iso_record_attachment_rel WHERE record_id = ANY(%(ids)s)
+                    UNION SELECT rel.attachment_id FROM iso_record_revision_attachment_rel rel
+                            JOIN iso_record_revision revision ON revision.id = rel.revision_id
+                           WHERE revision.record_id = ANY(%(ids)s)
+                    UNION SELECT id FROM ir_attachment WHERE res_model = 'iso.record' AND res_id = ANY(%(ids)s))
+               SELECT candidate.id FROM candidate
+                WHERE NOT EXISTS (SELECT 1 FROM iso_record_attachment_rel rel
+                                   WHERE rel.attachment_id = candidate.id AND rel.record_id <> ALL(%(ids)s))
+                  AND NOT EXISTS (SELECT 1 FROM iso_record_revision_attachment_rel rel
+                                    JOIN iso_record_revision revision ON revision.id = rel.revision_id
+                                   WHERE rel.attachment_id = candidate.id AND revision.record_id <> ALL(%(ids)s))""",
+            {"ids": record_ids},
+        )
+        return [row[0] for row in self.env.cr.fetchall()]
+
+    def _iso_hand_over_shared_attachments(self, record_ids):
+        """Files of deleted records that other records still use are re-attached to one of those,
+        so that their access keeps following an existing record."""
+        self.env.cr.execute(
+            """UPDATE ir_attachment attachment
+                  SET res_id = (SELECT min(rel.record_id) FROM iso_record_attachment_rel rel
+                                 WHERE rel.attachment_id = attachment.id AND rel.record_id <> ALL(%(ids)s))
+                WHERE attachment.res_model = 'iso.record' AND attachment.res_id = ANY(%(ids)s)
+                  AND EXISTS (SELECT 1 FROM iso_record_attachment_rel rel
+                               WHERE rel.attachment_id = attachment.id AND rel.record_id <> ALL(%(ids)s))""",
+            {"ids": record_ids},
+        )
+        self.env["ir.attachment"].invalidate_model(["res_id"])
+
+    def _iso_purge_attachments(self, record_ids):
+        """Delete the files; the revisions keep their names, checksums and content hash."""
+        attachments = self.env["ir.attachment"].sudo().browse(self._iso_disposal_attachment_ids(record_ids))
+        attachments.with_context(**{WORKFLOW_KEY: WORKFLOW}).unlink()
+
+    def _iso_anonymise(self, record_ids):
+        """Remove the personal data of the linked employee: the link, their name in titles and bodies
+        (of the record and of its revisions), and the named readers."""
+        cr = self.env.cr
+        cr.execute(
+            """UPDATE iso_record_revision revision
+                  SET title = replace(revision.title, employee.name, %(mark)s),
+                      body_snapshot = replace(revision.body_snapshot, employee.name, %(mark)s)
+                 FROM iso_record record JOIN hr_employee employee ON employee.id = record.employee_id
+                WHERE revision.record_id = record.id AND record.id = ANY(%(ids)s)""",
+            {"mark": ANONYMISED, "ids": record_ids},
+        )
+        cr.execute(
+            """UPDATE iso_disposal_line line SET reference = replace(line.reference, employee.name, %(mark)s)
+                 FROM iso_record record JOIN hr_employee employee ON employee.id = record.employee_id
+                WHERE line.record_id = record.id AND record.id = ANY(%(ids)s)""",
+            {"mark": ANONYMISED, "ids": record_ids},
+        )
+        cr.execute(
+            """UPDATE iso_record record
+                  SET title = replace(record.title, employee.name, %(mark)s),
+                      body = replace(record.body, employee.name, %(mark)s)
+                 FROM hr_employee employee
+                WHERE employee.id = record.employee_id AND record.id = ANY(%(ids)s)""",
+            {"mark": ANONYMISED, "ids": record_ids},
+        )
+        readers = self._fields["reader_user_ids"]
+        cr.execute(
+            SQL(
+                "DELETE FROM %s WHERE %s = ANY(%s)",
+                SQL.identifier(readers.relation),
+                SQL.identifier(readers.column1),
+                record_ids,
+            )
+        )
+        cr.execute("UPDATE iso_record SET employee_id = NULL WHERE id = ANY(%s)", [record_ids])
+        self.invalidate_model()
+        self.env["iso.record.revision"].invalidate_model()
+        self.env["iso.disposal.line"].invalidate_model()
+
+    def _iso_delete_for_disposal(self, record_ids):
+        """Delete records with their revisions, signatures and files; the trail keeps the tombstone."""
+        sanctioned = {WORKFLOW_KEY: WORKFLOW}
+        attachments = self.env["ir.attachment"].sudo().browse(self._iso_disposal_attachment_ids(record_ids))
+        self.env["iso.signature"].sudo().with_context(**sanctioned).search([("record_id", "in", record_ids)]).unlink()
+        self.env["iso.record.revision"].sudo().with_context(**sanctioned).search(
+            [("record_id", "in", record_ids)]
+        ).unlink()
+        attachments.with_context(**sanctioned).unlink()
+        self._iso_hand_over_shared_attachments(record_ids)
+        # Later revisions lose their "Revises" link (ON DELETE SET NULL); the trail keeps the reference.
+        self.sudo().with_context(active_test=False, **sanctioned).browse(record_ids).unlink()

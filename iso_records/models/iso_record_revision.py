@@ -49,4 +49,6 @@ class IsoRecordRevision(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
+        if self.env.context.get(WORKFLOW_KEY) is WORKFLOW:
+            return  # a disposal that deletes the record
         raise UserError(self.env._("Revision %s is immutable and cannot be deleted.", self[:1].display_name))

@@ -48,6 +48,15 @@ class IsoRecordType(models.Model):
         help="How long records of this type are kept, from which event, and what happens then.",
     )
     record_count = fields.Integer(compute="_compute_record_count")
+    is_training = fields.Boolean(
+        string="Training Evidence",
+        compute="_compute_is_training",
+        store=True,
+        readonly=False,
+        help="Records of this type are evidence of competence (ISO 9001 7.2): they name the trained employee, "
+        "the validity, the trainer and the effectiveness evaluation, and fill the competence matrix. "
+        "On by default for operational records of the People category.",
+    )
 
     _sql_constraints = [
         ("prefix_unique", "unique(sequence_prefix, company_id)", "Sequence Prefix: each record type needs its own."),
@@ -66,6 +75,23 @@ class IsoRecordType(models.Model):
                     )
                 )
 
+    @api.depends("kind", "category")
+    def _compute_is_training(self):
+        for record_type in self:
+            record_type.is_training = record_type.kind == "record" and record_type.category == "people"
+
+    @api.constrains("kind", "is_training")
+    def _check_training_is_a_record(self):
+        for record_type in self:
+            if record_type.is_training and record_type.kind != "record":
+                raise ValidationError(
+                    self.env._(
+                        "Training Evidence: %(type)s is a controlled document type; only operational record "
+                        "types can hold training evidence.",
+                        type=record_type.name,
+                    )
+                )
+
     def _compute_record_count(self):
         counts = dict(
             self.env["iso.record"]._read_group([("record_type_id", "in", self.ids)], ["record_type_id"], ["__count"])
@@ -75,6 +101,10 @@ class IsoRecordType(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
+        default_policy = self.env["ir.config_parameter"].sudo().get_param("iso_records.default_retention_policy_id")
+        if default_policy and default_policy.isdigit():
+            for vals in vals_list:
+                vals.setdefault("retention_policy_id", int(default_policy))
         record_types = super().create(vals_list)
         for record_type in record_types:
             record_type.sequence_id = self.env["ir.sequence"].sudo().create(record_type._sequence_values())

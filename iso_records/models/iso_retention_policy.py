@@ -1,3 +1,5 @@
+from datetime import timedelta
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
@@ -24,6 +26,7 @@ DURATION_UNITS = [("days", "Days"), ("months", "Months"), ("years", "Years")]
 class IsoRetentionPolicy(models.Model):
     _name = "iso.retention.policy"
     _description = "ISO Retention Policy"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
     _order = "name"
 
     name = fields.Char(required=True, translate=True)
@@ -58,7 +61,32 @@ class IsoRetentionPolicy(models.Model):
             raise ValidationError(
                 self.env._("Clock starts when: a retention policy needs the event that starts its clock.")
             )
-        return super().write(vals)
+        result = super().write(vals)
+        if {"duration", "duration_unit"} & set(vals):
+            self._recompute_retention_until()
+        return result
+
+    def _recompute_retention_until(self):
+        """A new period applies to every record already counting under the policy and not yet disposed."""
+        records = (
+            self.env["iso.record"]
+            .sudo()
+            .with_context(active_test=False)
+            .search(
+                [
+                    ("retention_policy_id", "in", self.ids),
+                    ("retention_start_date", "!=", False),
+                    ("disposed_date", "=", False),
+                ]
+            )
+        )
+        for (policy, start), group in records.grouped(
+            lambda record: (record.retention_policy_id, record.retention_start_date)
+        ).items():
+            until = policy._retention_until(start)
+            group.filtered(lambda record, until=until: record.retention_until != until)._iso_workflow(
+                self.env._("Retention policy %s changed", policy.name)
+            ).write({"retention_until": until})
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -91,3 +119,47 @@ class IsoRetentionPolicy(models.Model):
         if not start_date:
             return False
         return start_date + relativedelta(**{self.duration_unit: self.duration})
+
+    @api.model
+    def _send_retention_reminders(self):
+        """Tell ISO administrators, per policy, how many records reach disposal within the lead days.
+        One open reminder per policy and administrator: the next one comes after it is done."""
+        lead_days = self.env["iso.disposal.batch"]._int_param("retention_reminder_days", 30)
+        if not lead_days:
+            return
+        cutoff = self.env["iso.disposal.batch"]._disposal_cutoff()
+        horizon = cutoff + timedelta(days=lead_days)
+        self.env.flush_all()
+        self.env.cr.execute(
+            """SELECT retention_policy_id, count(*), min(retention_until) FROM iso_record
+                WHERE retention_until >= %s AND retention_until < %s AND disposed_date IS NULL
+                GROUP BY retention_policy_id""",
+            [cutoff, horizon],
+        )
+        coming = {policy_id: (count, first) for policy_id, count, first in self.env.cr.fetchall() if policy_id}
+        if not coming:
+            return
+        activity_type = self.env.ref("iso_records.mail_activity_type_iso_retention_reminder")
+        administrators = self.env.ref("iso_records.group_iso_administrator").users.filtered(
+            lambda user: user.active and not user.share and user.id != 1
+        )
+        grace = self.env["iso.disposal.batch"]._int_param("retention_grace_days", 30)
+        for policy in self.sudo().browse(list(coming)):
+            count, first = coming[policy.id]
+            reminded = policy.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type).user_id
+            for user in administrators - reminded:
+                policy.activity_schedule(
+                    activity_type_id=activity_type.id,
+                    user_id=user.id,
+                    date_deadline=first + timedelta(days=grace + 1),
+                    summary=self.env._(
+                        "%(count)s records reach the end of retention under %(policy)s from %(date)s",
+                        count=count,
+                        policy=policy.name,
+                        date=first,
+                    ),
+                    note=self.env._(
+                        "Place a legal hold on any of them that must be kept longer; "
+                        "the others will be collected for disposal."
+                    ),
+                )

@@ -45,4 +45,6 @@ class IsoSignature(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_never(self):
+        if self.env.context.get(WORKFLOW_KEY) is WORKFLOW:
+            return  # a disposal that deletes the record
         raise UserError(self.env._("Signatures are immutable and cannot be deleted."))

@@ -1,6 +1,7 @@
 import hashlib
 import json
 
+from psycopg2 import errors as pg_errors
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
@@ -12,6 +13,7 @@ EVENT_TYPES = [
     ("state", "State changed"),
     ("signature", "Signed"),
     ("review", "Reviewed"),
+    ("acknowledge", "Read and understood"),
     ("hold_placed", "Legal hold placed"),
     ("hold_released", "Legal hold released"),
     ("disposal", "Disposed"),
@@ -19,6 +21,9 @@ EVENT_TYPES = [
     ("export", "Exported"),
 ]
 SEPARATOR = "\x1f"
+# Advisory lock space (first key) and number of buckets (a power of two) for chain locks.
+CHAIN_LOCK_SPACE = 0x150
+CHAIN_LOCK_BUCKETS = 1024
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
 # The same canonical form, in SQL, for verification. Keep both in step.
 SQL_CANONICAL = """concat_ws(E'\\x1f', coalesce(previous_hash, ''), chain_key, sequence::text, res_model,
@@ -153,8 +158,14 @@ class IsoTrailEvent(models.Model):
         keys = sorted({f"{entry['res_model']},{entry['res_id']}" for entry in entries})
         heads = {}
         if any(entry["event_type"] != "create" for entry in entries):
-            # One lock per chain, in a fixed order: concurrent writers of other records never wait.
-            cr.execute("SELECT pg_advisory_xact_lock(hashtextextended(key, 0)) FROM unnest(%s::text[]) key", [keys])
+            # Chains are locked by bucket, in a fixed order: writers of other records rarely wait, and
+            # a batch of any size takes at most CHAIN_LOCK_BUCKETS locks (PostgreSQL's lock table is finite).
+            cr.execute(
+                """SELECT pg_advisory_xact_lock(%s, bucket) FROM (
+                       SELECT DISTINCT (hashtext(key) & %s) AS bucket FROM unnest(%s::text[]) key ORDER BY 1
+                   ) buckets""",
+                [CHAIN_LOCK_SPACE, CHAIN_LOCK_BUCKETS - 1, keys],
+            )
             cr.execute(
                 """SELECT DISTINCT ON (chain_key) chain_key, sequence, hash FROM iso_trail_event
                    WHERE chain_key = ANY(%s) ORDER BY chain_key, sequence DESC""",
@@ -183,12 +194,31 @@ class IsoTrailEvent(models.Model):
             values["hash"] = event_hash(values)
             heads[key] = (values["sequence"], values["hash"])
             rows.append(tuple(values[column] for column in INSERT_COLUMNS))
-        execute_values(
-            cr,
-            f"INSERT INTO iso_trail_event ({', '.join(INSERT_COLUMNS)}) VALUES %s",
-            rows,
-            page_size=2000,
-        )
+        try:
+            execute_values(
+                cr,
+                f"INSERT INTO iso_trail_event ({', '.join(INSERT_COLUMNS)}) VALUES %s",
+                rows,
+                page_size=2000,
+            )
+        except pg_errors.UniqueViolation as error:
+            if error.diag.constraint_name != "iso_trail_event_chain_sequence_unique":
+                raise
+            self._raise_chain_moved()
+
+    @api.model
+    def _raise_chain_moved(self):
+        """Another transaction extended a chain after this one's snapshot was taken (REPEATABLE READ
+        cannot see it even after the chain lock): fail as a serialization failure, which Odoo
+        retries with a fresh snapshot, rather than as a constraint error shown to the user."""
+        with self.env.registry.cursor() as cr:
+            try:
+                cr.execute(
+                    "DO $$ BEGIN RAISE EXCEPTION 'ISO audit trail: a chain moved on, retry' "
+                    "USING ERRCODE = 'serialization_failure'; END $$"
+                )
+            except pg_errors.SerializationFailure as failure:
+                raise failure from None
 
     def action_open_record(self):
         self.ensure_one()

@@ -1,4 +1,18 @@
-from odoo import fields, models
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+DISPOSAL_APPROVAL = [
+    ("always", "Always: an administrator signs every disposal batch"),
+    ("per_policy", "As each retention policy says"),
+]
+
+NON_NEGATIVE_SETTINGS = (
+    "iso_review_lead_days",
+    "iso_retention_grace_days",
+    "iso_retention_reminder_days",
+    "iso_anonymise_departed_years",
+    "iso_competence_expiring_days",
+)
 
 
 class ResConfigSettings(models.TransientModel):
@@ -14,3 +28,106 @@ class ResConfigSettings(models.TransientModel):
         string="Authors may approve their own documents",
         config_parameter="iso_records.allow_self_approval",
     )
+    iso_default_retention_policy_id = fields.Many2one(
+        "iso.retention.policy",
+        string="Default retention policy",
+        config_parameter="iso_records.default_retention_policy_id",
+        help="Given to new record types; each record type can have its own (Retention per record type).",
+    )
+    iso_retention_grace_days = fields.Integer(
+        string="Grace days",
+        default=30,
+        config_parameter="iso_records.retention_grace_days",
+        help="Days after the end of retention before a record is collected for disposal.",
+    )
+    iso_disposal_approval = fields.Selection(
+        DISPOSAL_APPROVAL,
+        string="Disposal approval",
+        default="always",
+        config_parameter="iso_records.disposal_approval",
+    )
+    iso_disposal_self_approval = fields.Boolean(
+        string="Whoever collects a batch may approve it",
+        config_parameter="iso_records.disposal_self_approval",
+        help="Off by default: a batch collected by hand is approved by another ISO administrator.",
+    )
+    iso_retention_reminder_days = fields.Integer(
+        string="Disposal reminder (days before)",
+        default=30,
+        config_parameter="iso_records.retention_reminder_days",
+        help="ISO administrators are told this many days ahead how many records each policy will dispose; "
+        "0 sends no reminders.",
+    )
+    iso_anonymise_departed_years = fields.Integer(
+        string="Anonymise departed employees after (years)",
+        default=0,
+        config_parameter="iso_records.anonymise_departed_years",
+        help="Removes a former employee's name and link from the ISO records about them this many years "
+        "after their departure; 0 keeps them until each record's own retention ends.",
+    )
+    iso_competence_expiring_days = fields.Integer(
+        string="Training expiring within (days)",
+        default=30,
+        config_parameter="iso_records.competence_expiring_days",
+        help="A training that expires within this many days shows as expiring in the competence matrix; "
+        "the employee and their manager then get a refresher activity.",
+    )
+
+    iso_risk_medium_from = fields.Integer(
+        string="Medium from score",
+        default=5,
+        config_parameter="iso_records.risk_medium_from",
+        help="A risk scored likelihood x severity at or above this is medium.",
+    )
+    iso_risk_high_from = fields.Integer(
+        string="High from score", default=10, config_parameter="iso_records.risk_high_from"
+    )
+    iso_risk_critical_from = fields.Integer(
+        string="Critical from score", default=16, config_parameter="iso_records.risk_critical_from"
+    )
+
+    @api.constrains("iso_risk_medium_from", "iso_risk_high_from", "iso_risk_critical_from")
+    def _check_iso_risk_thresholds(self):
+        for settings in self:
+            medium, high, critical = (
+                settings.iso_risk_medium_from,
+                settings.iso_risk_high_from,
+                settings.iso_risk_critical_from,
+            )
+            if not 1 < medium < high < critical <= 25:
+                raise ValidationError(
+                    self.env._(
+                        "Risk matrix: the thresholds must rise within the 1-25 score: 1 < medium (%(medium)s) "
+                        "< high (%(high)s) < critical (%(critical)s) <= 25.",
+                        medium=medium,
+                        high=high,
+                        critical=critical,
+                    )
+                )
+
+    def set_values(self):
+        parameters = self.env["ir.config_parameter"].sudo()
+        before = [parameters.get_param(f"iso_records.risk_{level}_from") for level in ("medium", "high", "critical")]
+        result = super().set_values()
+        after = [parameters.get_param(f"iso_records.risk_{level}_from") for level in ("medium", "high", "critical")]
+        if before != after:
+            self.env["iso.risk"]._recompute_levels()
+        return result
+
+    @api.constrains(*NON_NEGATIVE_SETTINGS)
+    def _check_iso_non_negative(self):
+        for settings in self:
+            for name in NON_NEGATIVE_SETTINGS:
+                if settings[name] < 0:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s: must be zero or more (got %(value)s).",
+                            field=self._fields[name].string,
+                            value=settings[name],
+                        )
+                    )
+
+    def action_iso_retention_per_record_type(self):
+        self.execute()
+        action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_record_type_action_retention")
+        return action

@@ -8,4 +8,11 @@ from . import test_iso_record_erp
 from . import test_iso_trail
 from . import test_iso_retention
 from . import test_iso_legal_hold
+from . import test_iso_disposal
+from . import test_iso_disposal_faults
+from . import test_iso_risk
+from . import test_iso_competence
+from . import test_iso_competence_reminders
+from . import test_iso_competence_access
 from . import test_ui
+from . import test_ui_competence

@@ -111,7 +111,7 @@ class TestIsoRecordRpc(HttpCase):
             .create(
                 {
                     "title": "Filed over RPC test",
-                    "record_type_id": env.ref("iso_records.record_type_training_record").id,
+                    "record_type_id": env.ref("iso_records.record_type_maintenance_record").id,
                     "body": "<p>Original</p>",
                 }
             )

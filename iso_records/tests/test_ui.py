@@ -1,3 +1,5 @@
+from freezegun import freeze_time
+
 from odoo.tests import HttpCase, new_test_user, tagged
 
 
@@ -92,3 +94,70 @@ class TestIsoTrailTour(HttpCase):
         record._iso_sign_as(approver.id, "approve", "approved")
         self.assertFalse(auditor.has_group("iso_records.group_iso_manager"))
         self.start_tour("/odoo", "iso_records_auditor_trail_tour", login=auditor.login)
+
+
+@tagged("post_install", "-at_install")
+class TestIsoRetentionTour(HttpCase):
+    def test_administrator_sets_retention_places_hold_and_approves_disposal(self):
+        administrator = new_test_user(
+            self.env,
+            "tour_iso_admin",
+            groups="base.group_system,iso_records.group_iso_administrator",
+            password="tour_iso_admin",
+            name="Tour ISO Admin",
+        )
+        calibration = self.env.ref("iso_records.record_type_calibration_certificate")
+        with freeze_time("2015-02-02"):
+            gauges = self.env["iso.record"].create(
+                [
+                    {"title": title, "record_type_id": calibration.id, "body": "<p>Within tolerance.</p>"}
+                    for title in ("Tour gauge A", "Tour gauge B")
+                ]
+            )
+            for gauge in gauges:
+                gauge._iso_file()
+        batch = self.env["iso.disposal.batch"]._collect(self.env.company)
+        self.assertEqual(batch.line_ids.record_id, gauges)
+        self.start_tour(
+            "/odoo/action-iso_records.iso_config_settings_action",
+            "iso_records_retention_disposal_tour",
+            login=administrator.login,
+        )
+        parameters = self.env["ir.config_parameter"]
+        self.assertEqual(parameters.get_param("iso_records.retention_grace_days"), "5")
+        self.assertEqual(
+            self.env.ref("iso_records.record_type_inspection_report").retention_policy_id,
+            self.env.ref("iso_records.retention_policy_filed_10y"),
+        )
+        hold = self.env["iso.legal.hold"].search([("name", "like", "Tour: gauge A")])
+        self.assertEqual(hold.record_ids, gauges[0])
+        self.assertEqual(hold.placed_by_id, administrator)
+        self.assertEqual(batch.state, "done")
+        self.assertEqual(batch.approver_id, administrator)
+        gauge_a, gauge_b = gauges.with_context(active_test=False)
+        self.assertTrue(gauge_a.active)
+        self.assertFalse(gauge_b.active)
+        self.assertEqual(gauge_b.disposal_batch_id, batch)
+
+
+@tagged("post_install", "-at_install")
+class TestIsoRiskTour(HttpCase):
+    def test_manager_opens_the_heat_map_and_a_cell(self):
+        manager = new_test_user(
+            self.env,
+            "tour_iso_risk_manager",
+            groups="base.group_user,iso_records.group_iso_manager",
+            password="tour_iso_risk_manager",
+        )
+        risk = self.env["iso.risk"].create(
+            {
+                "title": "Tour risk: key supplier insolvency",
+                "likelihood": 4,
+                "severity": 5,
+                "treatment": "mitigate",
+                "residual_likelihood": 2,
+                "residual_severity": 3,
+            }
+        )
+        self.assertEqual((risk.level, risk.residual_level), ("critical", "medium"))
+        self.start_tour("/odoo", "iso_records_risk_heat_map_tour", login=manager.login)

@@ -1,2 +1,5 @@
+from . import iso_password_confirmation
 from . import iso_signature_wizard
 from . import iso_legal_hold_release_wizard
+from . import iso_disposal_approval_wizard
+from . import iso_training_evaluation_wizard

@@ -29,11 +29,12 @@ import contextlib
 import gc
 import itertools
 import re
-import resource
 import sys
 import time
 import traceback
 import tracemalloc
+
+from bench_common import fmt, max_rss_mb, reset_max_rss
 
 import odoo
 from odoo.sql_db import Cursor
@@ -44,22 +45,6 @@ OCA_REFERENCE_MS_PER_RECORD = 3.2
 FIXTURES = 50
 WARMUP = 5
 TRAINING_RECORD_XMLID = "iso_records.record_type_training_record"
-
-
-def max_rss_mb():
-    # ru_maxrss is in KiB on Linux.
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
-
-
-def reset_max_rss():
-    """Resets the process's peak RSS to its current RSS (Linux 4.0+, ``/proc/self/clear_refs``),
-    so that ``max_rss_mb()`` then gives the peak of what follows. Returns whether it worked."""
-    try:
-        with open("/proc/self/clear_refs", "w") as clear_refs:
-            clear_refs.write("5")
-    except OSError:
-        return False
-    return True
 
 
 class Result:
@@ -388,10 +373,6 @@ def run_oca(db, count, oca, oca_quiet, notes):
 # ---------------------------------------------------------------------------
 # Report
 # ---------------------------------------------------------------------------
-def fmt(value, spec):
-    return "n/a" if value is None else format(value, spec)
-
-
 def ratio(a, b):
     if a is None or b is None or not b:
         return "n/a"

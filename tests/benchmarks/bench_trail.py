@@ -15,7 +15,6 @@ Everything is rolled back. Started by ``tests/benchmarks/run``; by hand::
 import argparse
 import io
 import os
-import resource
 import statistics
 import subprocess
 import sys
@@ -24,16 +23,14 @@ import time
 import tracemalloc
 from datetime import datetime, timedelta
 
+from bench_common import max_rss_mb
+
 import odoo
 
 ROUNDS = 3
 TARGET_OVERHEAD = 0.20
 TARGET_VERIFY_S = 30.0
 TARGET_VERIFY_MB = 300.0
-
-
-def max_rss_mb():
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024.0
 
 
 def fixtures(env, count=50):

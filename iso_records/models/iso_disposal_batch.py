@@ -1,0 +1,517 @@
+import logging
+import threading
+from datetime import timedelta
+
+from psycopg2 import errors as pg_errors
+
+from odoo import api, fields, models
+from odoo.exceptions import UserError
+from odoo.tools import SQL
+
+from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+
+_logger = logging.getLogger(__name__)
+
+BATCH_STATES = [
+    ("to_approve", "To Approve"),
+    ("approved", "Approved"),
+    ("done", "Done"),
+    ("cancelled", "Cancelled"),
+]
+DEFAULT_CHUNK_SIZE = 5000
+ANALYZE_AFTER_LINES = 10000
+# Advisory lock space for "one collection per company at a time".
+COLLECT_LOCK_SPACE = 0x151
+MAX_SERIALIZATION_RETRIES = 5
+
+
+def _testing():
+    return getattr(threading.current_thread(), "testing", False)
+
+
+class IsoDisposalBatch(models.Model):
+    """Records whose retention ended, collected by the daily sweep, approved, then disposed."""
+
+    _name = "iso.disposal.batch"
+    _description = "ISO Disposal Batch"
+    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _order = "id desc"
+
+    name = fields.Char(string="Reference", required=True, readonly=True, default="/", copy=False)
+    company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
+    state = fields.Selection(BATCH_STATES, required=True, default="to_approve", readonly=True, tracking=True)
+    requested_by_id = fields.Many2one(
+        "res.users", readonly=True, help="Who collected the batch by hand; empty when the daily sweep did."
+    )
+    approval_required = fields.Boolean(readonly=True)
+    approver_id = fields.Many2one("res.users", string="Approved by", readonly=True, tracking=True)
+    approver_name = fields.Char(readonly=True, help="The approver's name as it was when signing.")
+    approved_date = fields.Datetime(string="Approved at (UTC)", readonly=True)
+    approval_hash = fields.Char(
+        readonly=True, help="SHA-256 over the lines (reference, action, content hash) as they were approved."
+    )
+    decision_reason = fields.Text(readonly=True)
+    done_date = fields.Datetime(string="Completed at (UTC)", readonly=True)
+    line_ids = fields.One2many("iso.disposal.line", "batch_id", string="Lines", readonly=True)
+    line_count = fields.Integer(string="Records", compute="_compute_counts")
+    pending_count = fields.Integer(string="Pending", compute="_compute_counts")
+    done_count = fields.Integer(string="Disposed", compute="_compute_counts")
+    held_count = fields.Integer(string="Kept (hold)", compute="_compute_counts")
+    cancelled_count = fields.Integer(string="Cancelled", compute="_compute_counts")
+
+    _check_company_auto = True
+
+    def _compute_counts(self):
+        counts = {
+            (batch.id, state): count
+            for batch, state, count in self.env["iso.disposal.line"]._read_group(
+                [("batch_id", "in", self.ids)], ["batch_id", "state"], ["__count"]
+            )
+        }
+        for batch in self:
+            batch.pending_count = counts.get((batch.id, "pending"), 0)
+            batch.done_count = counts.get((batch.id, "done"), 0)
+            batch.held_count = counts.get((batch.id, "held"), 0)
+            batch.cancelled_count = counts.get((batch.id, "cancelled"), 0)
+            batch.line_count = batch.pending_count + batch.done_count + batch.held_count + batch.cancelled_count
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW:
+            raise UserError(self.env._("Disposal batches are collected by the retention sweep or the Collect button."))
+        return super().create(vals_list)
+
+    def write(self, vals):
+        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW and set(vals) - {"message_follower_ids"}:
+            if not all(name.startswith(("message_", "activity_")) for name in vals):
+                raise UserError(self.env._("A disposal batch changes only by approving, rejecting or applying it."))
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_never(self):
+        raise UserError(self.env._("Disposal batches are evidence and cannot be deleted."))
+
+    def _workflow(self):
+        return self.with_context(**{WORKFLOW_KEY: WORKFLOW})
+
+    # ------------------------------------------------------------------
+    # Settings
+    # ------------------------------------------------------------------
+    @api.model
+    def _param(self, key, default):
+        return self.env["ir.config_parameter"].sudo().get_param(f"iso_records.{key}", default)
+
+    @api.model
+    def _int_param(self, key, default):
+        try:
+            return max(int(self._param(key, default)), 0)
+        except ValueError:
+            return default
+
+    @api.model
+    def _disposal_cutoff(self):
+        """Records kept until a day before this one are due: the retention period plus the grace days passed."""
+        return fields.Date.context_today(self) - timedelta(days=self._int_param("retention_grace_days", 30))
+
+    @api.model
+    def _active_holds_sql(self):
+        records = self.env["iso.record"].sudo().with_context(active_test=False)
+        return records._search(records._active_hold_domain()).subselect()
+
+    # ------------------------------------------------------------------
+    # Collection
+    # ------------------------------------------------------------------
+    @api.model
+    def _collect(self, company, requested_by=None):
+        """Collect the due, unheld records of ``company`` into a new batch; an empty recordset when none."""
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute("SELECT pg_try_advisory_xact_lock(%s, %s)", [COLLECT_LOCK_SPACE, company.id])
+        if not cr.fetchone()[0]:
+            _logger.info("Disposal collection for %s is running elsewhere; skipped.", company.name)
+            return self.browse()
+        batch = (
+            self.sudo()
+            ._workflow()
+            .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
+            .create({"company_id": company.id, "requested_by_id": requested_by.id if requested_by else False})
+        )
+        held = self._active_holds_sql()
+        common = SQL(
+            """%(batch)s, r.company_id, r.id,
+               concat_ws(' ', r.name || CASE WHEN r.kind = 'document' THEN ' rev. ' || r.revision_number ELSE '' END,
+                         r.title),
+               r.record_type_id, r.retention_start_date, r.retention_until, rv.content_hash, 'pending',
+               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'""",
+            batch=batch.id,
+            uid=self.env.uid,
+        )
+        columns = SQL(
+            """batch_id, company_id, record_id, reference, record_type_id, retention_start_date, retention_until,
+               content_hash, state, create_uid, create_date, write_uid, write_date, policy_id, action, origin"""
+        )
+        cr.execute(
+            SQL(
+                """INSERT INTO iso_disposal_line (%(columns)s)
+                   SELECT %(common)s, r.retention_policy_id, p.action, 'retention'
+                     FROM iso_record r
+                     JOIN iso_retention_policy p ON p.id = r.retention_policy_id
+                LEFT JOIN iso_record_revision rv ON rv.id = r.revision_id
+                    WHERE r.company_id = %(company)s AND r.retention_until < %(cutoff)s AND r.id NOT IN %(held)s
+                 ORDER BY r.id
+              ON CONFLICT (record_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
+                columns=columns,
+                common=common,
+                company=company.id,
+                cutoff=self._disposal_cutoff(),
+                held=held,
+            )
+        )
+        collected = cr.rowcount
+        years = self._int_param("anonymise_departed_years", 0)
+        if years:
+            departed_before = fields.Date.context_today(self) - timedelta(days=round(365.25 * years))
+            cr.execute(
+                SQL(
+                    """INSERT INTO iso_disposal_line (%(columns)s)
+                       SELECT %(common)s, NULL, 'anonymise', 'departed'
+                         FROM iso_record r
+                         JOIN hr_employee e ON e.id = r.employee_id
+                    LEFT JOIN iso_record_revision rv ON rv.id = r.revision_id
+                        WHERE r.company_id = %(company)s
+                          AND coalesce(e.departure_date, CASE WHEN NOT e.active THEN e.write_date::date END)
+                              < %(departed_before)s
+                          AND r.id NOT IN %(held)s
+                     ORDER BY r.id
+                  ON CONFLICT (record_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
+                    columns=columns,
+                    common=common,
+                    company=company.id,
+                    departed_before=departed_before,
+                    held=held,
+                )
+            )
+            collected += cr.rowcount
+        if not collected:
+            cr.execute("DELETE FROM iso_disposal_batch WHERE id = %s", [batch.id])
+            batch.invalidate_recordset()
+            return self.browse()
+        if collected > ANALYZE_AFTER_LINES:
+            # Fresh statistics, so that the sweep's queries on these lines use the pending-lines index.
+            cr.execute("ANALYZE iso_disposal_line")
+        batch.invalidate_recordset()
+        self.env["iso.disposal.line"].invalidate_model()
+        cr.execute(
+            """SELECT bool_or(coalesce(p.approval_required, false)) FROM iso_disposal_line l
+               LEFT JOIN iso_retention_policy p ON p.id = l.policy_id WHERE l.batch_id = %s""",
+            [batch.id],
+        )
+        some_policy_requires = bool(cr.fetchone()[0])
+        needs_approval = self._param("disposal_approval", "always") == "always" or some_policy_requires
+        sequence = self.env["ir.sequence"].sudo().with_company(company)
+        batch._workflow().write(
+            {
+                "name": sequence.next_by_code("iso.disposal.batch") or "/",
+                "approval_required": needs_approval,
+                "state": "to_approve" if needs_approval else "approved",
+            }
+        )
+        if needs_approval:
+            batch._schedule_approval_activities()
+        else:
+            batch.message_post(body=self.env._("No approval needed: every policy in this batch allows it."))
+        return batch.with_env(self.env)
+
+    def _administrators(self):
+        self.ensure_one()
+        group = self.env.ref("iso_records.group_iso_administrator")
+        return group.users.filtered(
+            lambda user: user.active and not user.share and self.company_id in user.company_ids and user.id != 1
+        )
+
+    def _schedule_approval_activities(self):
+        for batch in self:
+            for user in batch._administrators():
+                batch.activity_schedule(
+                    "iso_records.mail_activity_type_iso_disposal_approval",
+                    user_id=user.id,
+                    summary=self.env._(
+                        "Approve disposal %(batch)s (%(count)s records)", batch=batch.name, count=batch.line_count
+                    ),
+                )
+
+    def action_collect_now(self):
+        if not self.env.user.has_group("iso_records.group_iso_administrator"):
+            raise UserError(self.env._("Collect: only ISO administrators collect records for disposal."))
+        batch = self._collect(self.env.company, requested_by=self.env.user)
+        if not batch:
+            return {
+                "type": "ir.actions.client",
+                "tag": "display_notification",
+                "params": {
+                    "title": self.env._("Nothing to dispose"),
+                    "message": self.env._("No record of %s is due and free of legal holds.", self.env.company.name),
+                    "type": "info",
+                },
+            }
+        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": batch.id, "view_mode": "form"}
+
+    # ------------------------------------------------------------------
+    # Approval
+    # ------------------------------------------------------------------
+    def action_open_decision(self):
+        self.ensure_one()
+        self._check_can_decide()
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Approve disposal"),
+            "res_model": "iso.disposal.approval.wizard",
+            "view_mode": "form",
+            "target": "new",
+            "context": {"default_batch_id": self.id},
+        }
+
+    def _check_can_decide(self):
+        self.ensure_one()
+        if not self.env.user.has_group("iso_records.group_iso_administrator"):
+            raise UserError(self.env._("Approve: only ISO administrators approve disposals."))
+        if self.state != "to_approve":
+            raise UserError(
+                self.env._(
+                    "%(batch)s is %(state)s; only batches to approve can be approved or rejected.",
+                    batch=self.name,
+                    state=dict(BATCH_STATES)[self.state],
+                )
+            )
+
+    def _approval_hash(self):
+        self.env.cr.execute(
+            """SELECT encode(sha256(convert_to(coalesce(string_agg(
+                   concat_ws('|', id, reference, action, coalesce(content_hash, '')), E'\\n' ORDER BY id), ''),
+                   'UTF8')), 'hex')
+               FROM iso_disposal_line WHERE batch_id = %s""",
+            [self.id],
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _approve(self, reason=None):
+        """Approve as the current user, whose password the caller has checked."""
+        self._check_can_decide()
+        signer = self.env.user
+        allow_self = self._param("disposal_self_approval", False)
+        if self.requested_by_id == signer and not allow_self:
+            raise UserError(
+                self.env._(
+                    "Approver: %(user)s collected %(batch)s and cannot also approve it; ask another ISO "
+                    "administrator (Settings can allow it).",
+                    user=signer.name,
+                    batch=self.name,
+                )
+            )
+        self.sudo()._workflow().write(
+            {
+                "state": "approved",
+                "approver_id": signer.id,
+                "approver_name": signer.name,
+                "approved_date": fields.Datetime.now(),
+                "approval_hash": self._approval_hash(),
+                "decision_reason": reason,
+            }
+        )
+        self.sudo().activity_feedback(["iso_records.mail_activity_type_iso_disposal_approval"])
+        self.message_post(
+            body=self.env._(
+                "Approved with an electronic signature by %(user)s. Lines hash: %(hash)s",
+                user=signer.name,
+                hash=self.approval_hash,
+            )
+        )
+        self.env.ref("iso_records.ir_cron_iso_disposal").sudo()._trigger()
+
+    def _reject(self, reason):
+        self._check_can_decide()
+        if not (reason or "").strip():
+            raise UserError(self.env._("Reason: rejecting a disposal needs a reason."))
+        self.env.cr.execute(
+            "UPDATE iso_disposal_line SET state = 'cancelled', note = %s WHERE batch_id = %s AND state = 'pending'",
+            [self.env._("Rejected"), self.id],
+        )
+        self.env["iso.disposal.line"].invalidate_model(["state", "note"])
+        self.sudo()._workflow().write({"state": "cancelled", "decision_reason": reason})
+        self.sudo().activity_unlink(["iso_records.mail_activity_type_iso_disposal_approval"])
+        self.message_post(
+            body=self.env._(
+                "Rejected by %(user)s: %(reason)s. The records come due again at the next sweep; place a legal "
+                "hold or change their policy to keep them.",
+                user=self.env.user.name,
+                reason=reason,
+            )
+        )
+
+    # ------------------------------------------------------------------
+    # Applying
+    # ------------------------------------------------------------------
+    def action_dispose_now(self):
+        if not self.env.user.has_group("iso_records.group_iso_administrator"):
+            raise UserError(self.env._("Dispose: only ISO administrators apply disposals."))
+        for batch in self:
+            if batch.state != "approved":
+                raise UserError(self.env._("%s must be approved before anything is disposed.", batch.name))
+            batch.sudo()._apply(commit=False)
+        return True
+
+    def _apply(self, commit=True):
+        """Dispose the pending lines chunk by chunk; with ``commit``, one transaction per chunk.
+
+        Safe to run again after a crash and beside another worker: a chunk takes its lines
+        with FOR UPDATE SKIP LOCKED and marks them done in the same transaction as the disposal.
+        """
+        self.ensure_one()
+        cr = self.env.cr
+        chunk_size = self._int_param("disposal_chunk_size", DEFAULT_CHUNK_SIZE) or DEFAULT_CHUNK_SIZE
+        done = retries = 0
+        while True:
+            try:
+                processed = self._apply_chunk(chunk_size)
+            except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable, pg_errors.DeadlockDetected):
+                if not commit or retries >= MAX_SERIALIZATION_RETRIES:
+                    raise
+                retries += 1
+                cr.rollback()
+                self.env.invalidate_all()
+                continue
+            if not processed:
+                break
+            retries = 0
+            done += processed
+            if commit and not _testing():
+                cr.commit()  # pylint: disable=invalid-commit
+            self.env["ir.cron"]._notify_progress(done=done, remaining=self._pending_count())
+        self._finish()
+        if commit and not _testing():
+            cr.commit()  # pylint: disable=invalid-commit
+        return done
+
+    def _pending_count(self):
+        self.env.cr.execute(
+            "SELECT count(*) FROM iso_disposal_line WHERE batch_id = %s AND state = 'pending'", [self.id]
+        )
+        return self.env.cr.fetchone()[0]
+
+    def _finish(self):
+        try:
+            with self.env.cr.savepoint(flush=False):
+                self.env.cr.execute(
+                    "SELECT id FROM iso_disposal_batch WHERE id = %s FOR NO KEY UPDATE NOWAIT", [self.id]
+                )
+        except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
+            return  # another worker applied the last lines and is closing the batch
+        self.invalidate_recordset()
+        if self.state == "approved" and not self._pending_count():
+            self._workflow().write({"state": "done", "done_date": fields.Datetime.now()})
+            self.message_post(
+                body=self.env._(
+                    "Disposal complete: %(done)s disposed, %(held)s kept under legal hold, %(cancelled)s cancelled.",
+                    done=self.done_count,
+                    held=self.held_count,
+                    cancelled=self.cancelled_count,
+                )
+            )
+
+    def _apply_chunk(self, chunk_size):
+        cr = self.env.cr
+        self.env.flush_all()
+        cr.execute(
+            """SELECT l.id, l.record_id, l.action, l.origin, l.reference, l.content_hash, l.company_id,
+                      p.name->>'en_US', r.retention_until
+                 FROM iso_disposal_line l
+            LEFT JOIN iso_retention_policy p ON p.id = l.policy_id
+            LEFT JOIN iso_record r ON r.id = l.record_id
+                WHERE l.batch_id = %s AND l.state = 'pending'
+             ORDER BY l.id LIMIT %s
+                  FOR UPDATE OF l SKIP LOCKED""",
+            [self.id, chunk_size],
+        )
+        rows = cr.fetchall()
+        if not rows:
+            return 0
+        record_ids = [row[1] for row in rows if row[1]]
+        # Lock the records too: an edit or a second disposal of the same record waits for this chunk.
+        cr.execute("SELECT id FROM iso_record WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [record_ids])
+        # Holds are read after the locks, in this transaction: a hold committed before now wins.
+        cr.execute(
+            SQL("SELECT id FROM iso_record WHERE id = ANY(%s) AND id IN %s", record_ids, self._active_holds_sql())
+        )
+        held = {row[0] for row in cr.fetchall()}
+        cutoff = self._disposal_cutoff()
+        outcome = {"held": [], "gone": [], "not_due": []}
+        to_dispose = {}
+        for line_id, record_id, action, origin, reference, content_hash, company_id, policy, until in rows:
+            if not record_id:
+                outcome["gone"].append(line_id)
+            elif record_id in held:
+                outcome["held"].append(line_id)
+            elif origin == "retention" and not (until and until < cutoff):
+                outcome["not_due"].append(line_id)
+            else:
+                to_dispose.setdefault(action, []).append(
+                    {
+                        "line_id": line_id,
+                        "record_id": record_id,
+                        "reference": reference,
+                        "content_hash": content_hash,
+                        "company_id": company_id,
+                        "policy": policy,
+                        "origin": origin,
+                    }
+                )
+        notes = {
+            "held": ("held", self.env._("Kept: on legal hold")),
+            "gone": ("cancelled", self.env._("The record no longer exists")),
+            "not_due": ("cancelled", self.env._("No longer due: its retention was extended")),
+        }
+        for key, line_ids in outcome.items():
+            if line_ids:
+                state, note = notes[key]
+                cr.execute(
+                    "UPDATE iso_disposal_line SET state = %s, note = %s WHERE id = ANY(%s)", [state, note, line_ids]
+                )
+        records = self.env["iso.record"].sudo().with_context(active_test=False)
+        for action, lines in to_dispose.items():
+            records._iso_dispose(action, self, lines)
+            cr.execute(
+                """UPDATE iso_disposal_line SET state = 'done', disposed_at = now() AT TIME ZONE 'UTC'
+                   WHERE id = ANY(%s)""",
+                [[line["line_id"] for line in lines]],
+            )
+        self.env.invalidate_all()
+        return len(rows)
+
+    # ------------------------------------------------------------------
+    # Scheduled sweep
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_dispose(self):
+        """Daily: collect due records per company, remind administrators of what comes due, apply approved batches."""
+        for company in self.env["res.company"].sudo().search([("active", "=", True)]):
+            try:
+                with self.env.cr.savepoint():
+                    self.with_company(company)._collect(company)
+            except (pg_errors.SerializationFailure, pg_errors.UniqueViolation):
+                # Another worker collected the same records meanwhile; the next run collects what is left.
+                _logger.info("Disposal collection for %s met a concurrent sweep; skipped.", company.name)
+                self.env.invalidate_all()
+            if not _testing():
+                self.env.cr.commit()  # pylint: disable=invalid-commit
+        self.env["iso.retention.policy"]._send_retention_reminders()
+        for batch in self.sudo().search([("state", "=", "approved")], order="id"):
+            batch._apply(commit=True)
+
+    def action_print_certificate(self):
+        self.ensure_one()
+        if self.state != "done":
+            raise UserError(self.env._("Certificate: %s is not complete yet.", self.name))
+        return self.env.ref("iso_records.action_report_iso_disposal_certificate").report_action(self)
+
+    def _certificate_lines(self):
+        return self.line_ids.filtered(lambda line: line.state == "done")

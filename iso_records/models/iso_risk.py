@@ -1,0 +1,289 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.exceptions import ValidationError
+
+RISK_KINDS = [("risk", "Risk"), ("opportunity", "Opportunity")]
+RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
+LEVEL_RANK = {level: rank for rank, (level, _label) in enumerate(RISK_LEVELS)}
+RISK_TREATMENTS = [
+    ("accept", "Accept"),
+    ("mitigate", "Mitigate"),
+    ("transfer", "Transfer"),
+    ("avoid", "Avoid"),
+    ("exploit", "Exploit"),
+    ("enhance", "Enhance"),
+]
+TREATMENTS_OF_KIND = {
+    "risk": {"accept", "mitigate", "transfer", "avoid"},
+    "opportunity": {"accept", "exploit", "enhance"},
+}
+SCALE = range(1, 6)
+# Where each level starts on the 1-25 score; Settings override them.
+DEFAULT_THRESHOLDS = {"medium": 5, "high": 10, "critical": 16}
+
+
+class IsoRisk(models.Model):
+    _name = "iso.risk"
+    _description = "ISO Risk or Opportunity"
+    _inherit = ["iso.controlled.mixin"]
+    _order = "score desc, id desc"
+    _rec_names_search = ["name", "title"]
+
+    name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
+    title = fields.Char(required=True, tracking=True)
+    active = fields.Boolean(default=True, tracking=True)
+    kind = fields.Selection(RISK_KINDS, required=True, default="risk", tracking=True)
+    process = fields.Char(tracking=True, help="The process the risk or opportunity belongs to, e.g. Purchasing.")
+    context_origin = fields.Selection(
+        [("internal", "Internal issue"), ("external", "External issue")],
+        string="Context",
+        help="ISO 9001 4.1: whether it arises from an internal or an external issue.",
+    )
+    interested_party = fields.Char(help="ISO 9001 4.2: the interested party concerned, e.g. customers, regulator.")
+    description = fields.Html()
+    causes = fields.Text()
+    consequences = fields.Text()
+    likelihood = fields.Integer(required=True, default=3, tracking=True, help="1 (rare) to 5 (almost certain).")
+    severity = fields.Integer(
+        string="Severity (impact)", required=True, default=3, tracking=True, help="1 (negligible) to 5 (severe)."
+    )
+    score = fields.Integer(compute="_compute_score", store=True, aggregator="max")
+    level = fields.Selection(RISK_LEVELS, compute="_compute_score", store=True, index=True)
+    treatment = fields.Selection(RISK_TREATMENTS, tracking=True)
+    controls = fields.Text(help="Controls and actions in place or planned.")
+    residual_likelihood = fields.Integer(tracking=True, help="After the controls; empty until assessed.")
+    residual_severity = fields.Integer(tracking=True, help="After the controls; empty until assessed.")
+    residual_score = fields.Integer(compute="_compute_score", store=True, aggregator="max")
+    residual_level = fields.Selection(RISK_LEVELS, compute="_compute_score", store=True, index=True)
+    residual_reason = fields.Text(help="Required when the residual score is above the inherent one.")
+    target_level = fields.Selection(
+        RISK_LEVELS, required=True, default="medium", tracking=True, help="The highest level accepted for it."
+    )
+    above_target = fields.Boolean(
+        string="Needs treatment",
+        compute="_compute_score",
+        store=True,
+        help="Its current level (residual when assessed) is above the target and no treatment is chosen.",
+    )
+    review_date = fields.Date(tracking=True, index="btree_not_null")
+    review_activity_date = fields.Date(readonly=True, copy=False)
+    review_due = fields.Boolean(compute="_compute_review_due", search="_search_review_due")
+    clause_ids = fields.Many2many(
+        "iso.clause", string="Clauses", default=lambda self: self._default_clause_ids(), help="ISO 9001 6.1 and others."
+    )
+    record_ids = fields.Many2many("iso.record", string="Linked Records", check_company=True)
+
+    _sql_constraints = [
+        ("likelihood_range", "CHECK (likelihood BETWEEN 1 AND 5)", "Likelihood: must be between 1 and 5."),
+        ("severity_range", "CHECK (severity BETWEEN 1 AND 5)", "Severity: must be between 1 and 5."),
+    ]
+
+    @api.model
+    def _default_clause_ids(self):
+        clause = self.env.ref("iso_records.clause_9001_6_1", raise_if_not_found=False)
+        return clause.ids if clause else []
+
+    # ------------------------------------------------------------------
+    # Scores
+    # ------------------------------------------------------------------
+    @api.model
+    def _thresholds(self):
+        parameters = self.env["ir.config_parameter"].sudo()
+        thresholds = {}
+        for level, default in DEFAULT_THRESHOLDS.items():
+            try:
+                thresholds[level] = int(parameters.get_param(f"iso_records.risk_{level}_from", default))
+            except ValueError:
+                thresholds[level] = default
+        return thresholds
+
+    @api.model
+    def _level_of(self, score, thresholds=None):
+        if not score:
+            return False
+        thresholds = thresholds or self._thresholds()
+        for level in ("critical", "high", "medium"):
+            if score >= thresholds[level]:
+                return level
+        return "low"
+
+    @api.depends("likelihood", "severity", "residual_likelihood", "residual_severity", "target_level", "treatment")
+    def _compute_score(self):
+        thresholds = self._thresholds()
+        for risk in self:
+            risk.score = (risk.likelihood or 0) * (risk.severity or 0)
+            risk.level = self._level_of(risk.score, thresholds)
+            assessed = risk.residual_likelihood and risk.residual_severity
+            risk.residual_score = risk.residual_likelihood * risk.residual_severity if assessed else 0
+            risk.residual_level = self._level_of(risk.residual_score, thresholds)
+            current = risk.residual_level or risk.level
+            risk.above_target = bool(
+                current and LEVEL_RANK[current] > LEVEL_RANK[risk.target_level] and not risk.treatment
+            )
+
+    @api.model
+    def _recompute_levels(self):
+        """After the thresholds change in Settings."""
+        risks = self.sudo().with_context(active_test=False).search([("company_id", "!=", False)])
+        for name in ("score", "level", "residual_score", "residual_level", "above_target"):
+            self.env.add_to_compute(self._fields[name], risks)
+        risks._recompute_recordset()
+
+    @api.constrains("likelihood", "severity", "residual_likelihood", "residual_severity")
+    def _check_scale(self):
+        labels = {name: self._fields[name].string for name in ("likelihood", "severity")}
+        labels["residual_likelihood"] = self.env._("Residual Likelihood")
+        labels["residual_severity"] = self.env._("Residual Severity")
+        for risk in self:
+            for name, label in labels.items():
+                value = risk[name]
+                optional = name.startswith("residual_")
+                if (value or not optional) and value not in SCALE:
+                    raise ValidationError(
+                        self.env._(
+                            "%(field)s of %(risk)s: must be between 1 and 5 (got %(value)s).",
+                            field=label,
+                            risk=risk.display_name,
+                            value=value,
+                        )
+                    )
+            if bool(risk.residual_likelihood) != bool(risk.residual_severity):
+                raise ValidationError(
+                    self.env._(
+                        "Residual Likelihood and Residual Severity of %(risk)s: give both or neither.",
+                        risk=risk.display_name,
+                    )
+                )
+
+    @api.constrains("likelihood", "severity", "residual_likelihood", "residual_severity", "residual_reason")
+    def _check_residual_not_above_inherent(self):
+        for risk in self:
+            if risk.residual_score > risk.score and not (risk.residual_reason or "").strip():
+                raise ValidationError(
+                    self.env._(
+                        "Residual Reason: the residual score of %(risk)s (%(residual)s) is above its inherent score "
+                        "(%(score)s); explain why.",
+                        risk=risk.display_name,
+                        residual=risk.residual_score,
+                        score=risk.score,
+                    )
+                )
+
+    @api.constrains("kind", "treatment")
+    def _check_treatment_fits_kind(self):
+        treatments = dict(RISK_TREATMENTS)
+        for risk in self:
+            if risk.treatment and risk.treatment not in TREATMENTS_OF_KIND[risk.kind]:
+                raise ValidationError(
+                    self.env._(
+                        "Treatment: %(treatment)s does not apply to %(kind)s; choose one of %(allowed)s.",
+                        treatment=treatments[risk.treatment],
+                        kind=self.env._("risks") if risk.kind == "risk" else self.env._("opportunities"),
+                        allowed=", ".join(
+                            treatments[name]
+                            for name, _label in RISK_TREATMENTS
+                            if name in TREATMENTS_OF_KIND[risk.kind]
+                        ),
+                    )
+                )
+
+    # ------------------------------------------------------------------
+    # CRUD
+    # ------------------------------------------------------------------
+    def _check_scale_before_write(self, vals):
+        """The database refuses values outside 1-5 too, but with a message that names no field."""
+        for name in ("likelihood", "severity", "residual_likelihood", "residual_severity"):
+            value = vals.get(name)
+            if name in vals and (value or not name.startswith("residual_")) and value not in SCALE:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: must be between 1 and 5 (got %(value)s).",
+                        field=self._fields[name].string,
+                        value=value,
+                    )
+                )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._check_scale_before_write(vals)
+            if vals.get("name", "/") == "/":
+                vals["name"] = self.env["ir.sequence"].next_by_code("iso.risk") or "/"
+            vals.pop("review_activity_date", None)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._check_scale_before_write(vals)
+        if "review_activity_date" in vals and not self._iso_in_workflow():
+            vals = {name: value for name, value in vals.items() if name != "review_activity_date"}
+        return super().write(vals)
+
+    @api.depends("name", "title")
+    def _compute_display_name(self):
+        for risk in self:
+            risk.display_name = f"{risk.name} {risk.title or ''}".strip() if risk.name != "/" else risk.title
+
+    # ------------------------------------------------------------------
+    # Review
+    # ------------------------------------------------------------------
+    def _compute_review_due(self):
+        today = fields.Date.context_today(self)
+        for risk in self:
+            risk.review_due = bool(risk.review_date and risk.review_date <= today)
+
+    def _search_review_due(self, operator, value):
+        due = [("review_date", "!=", False), ("review_date", "<=", fields.Date.context_today(self))]
+        return due if self._iso_boolean_search(self.env._("Review Due"), operator, value) else ["!", "&", *due]
+
+    def action_mark_reviewed(self):
+        """Reviewed today: the next review is a year later unless a date is already set further."""
+        today = fields.Date.context_today(self)
+        for risk in self:
+            risk.write({"review_date": today + relativedelta(years=1)})
+            risk._iso_trail_log("review", reason=self.env._("Risk reviewed; next review %s", risk.review_date))
+            risk.activity_feedback(["iso_records.mail_activity_type_iso_risk_review"])
+        return True
+
+    @api.model
+    def _cron_schedule_risk_reviews(self):
+        lead_days = int(self.env["ir.config_parameter"].sudo().get_param("iso_records.review_lead_days", 30))
+        horizon = fields.Date.context_today(self) + relativedelta(days=lead_days)
+        candidates = self.search([("review_date", "!=", False), ("review_date", "<=", horizon)])
+        return candidates._iso_schedule_once(
+            "iso_records.mail_activity_type_iso_risk_review",
+            "review_date",
+            "review_activity_date",
+            lambda risk: self.env._("Review %s", risk.display_name),
+        )
+
+    # ------------------------------------------------------------------
+    # Heat map
+    # ------------------------------------------------------------------
+    @api.model
+    def get_heat_map(self, residual=False, domain=None):
+        """Counts per (likelihood, severity) of the risks the user may read, for the 5x5 heat map."""
+        likelihood, severity = ("residual_likelihood", "residual_severity") if residual else ("likelihood", "severity")
+        base = list(domain or [])
+        if residual:
+            base += [("residual_likelihood", "!=", False), ("residual_severity", "!=", False)]
+        groups = self._read_group(base, [likelihood, severity], ["__count"])
+        counts = {(row_likelihood, row_severity): count for row_likelihood, row_severity, count in groups}
+        thresholds = self._thresholds()
+        return {
+            "residual": bool(residual),
+            "likelihood_field": likelihood,
+            "severity_field": severity,
+            "levels": dict(RISK_LEVELS),
+            "cells": [
+                {
+                    "likelihood": row,
+                    "severity": column,
+                    "count": counts.get((row, column), 0),
+                    "level": self._level_of(row * column, thresholds),
+                }
+                for row in reversed(SCALE)
+                for column in SCALE
+            ],
+            "total": sum(counts.values()),
+        }
