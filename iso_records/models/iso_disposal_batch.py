@@ -370,6 +370,8 @@ class IsoDisposalBatch(models.Model):
         cr = self.env.cr
         chunk_size = self._int_param("disposal_chunk_size", DEFAULT_CHUNK_SIZE) or DEFAULT_CHUNK_SIZE
         done = retries = 0
+        # Progress is an estimate from one count: another worker's lines, or a hold's, only make it lower.
+        pending = self._pending_count()
         while True:
             try:
                 processed = self._apply_chunk(chunk_size)
@@ -386,7 +388,7 @@ class IsoDisposalBatch(models.Model):
             done += processed
             if commit and not _testing():
                 cr.commit()  # pylint: disable=invalid-commit
-            self.env["ir.cron"]._notify_progress(done=done, remaining=self._pending_count())
+            self.env["ir.cron"]._notify_progress(done=done, remaining=max(pending - done, 0))
         self._finish()
         if commit and not _testing():
             cr.commit()  # pylint: disable=invalid-commit

@@ -85,6 +85,21 @@ class TestIsoRetention(IsoRecordCase):
             self.supplier.action_archive()
         self.assertEqual(record.retention_until, date(2032, 5, 1))
 
+    def test_archiving_a_product_starts_the_clock_of_its_records(self):
+        policy = self.Policy.with_user(self.iso_administrator).create(
+            {"name": "Product life + 2", "duration": 2, "start_event": "product_archived"}
+        )
+        product = self.env["product.product"].create({"name": "Gauge to retire (test)"})
+        record = self.make_record(self.iso_user, self.calibration_type, product_id=product.id)
+        record.with_user(self.iso_administrator).retention_policy_id = policy
+        self.sign(record, self.iso_user, "file")
+        self.assertFalse(record.retention_until, "kept while the product is sold")
+        with freeze_time("2027-03-15"):
+            product.action_archive()
+        self.assertFalse(product.product_tmpl_id.active, "its last variant archived, the product is archived")
+        self.assertEqual(record.retention_start_date, date(2027, 3, 15))
+        self.assertEqual(record.retention_until, date(2029, 3, 15))
+
     def test_retention_due_against_today(self):
         with freeze_time("2020-01-15"):
             record = self.make_record(self.iso_user, self.calibration_type)

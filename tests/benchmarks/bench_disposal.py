@@ -600,7 +600,8 @@ def report_chunks(sweep):
         pending_queries = [call[0] for call in sweep.pending_counts]
         pending_ms = [call[1] * 1000 for call in sweep.pending_counts]
         print(
-            f"    then _pending_count: {min(pending_queries)}..{max(pending_queries)} query, ms min "
+            f"    _pending_count ({len(pending_queries)} calls): {min(pending_queries)}..{max(pending_queries)} query"
+            ", ms min "
             f"{min(pending_ms):.0f}, max {max(pending_ms):.0f}, total {sum(pending_ms) / 1000:.1f} s"
         )
     outside = sweep.apply_s - sum(seconds) - sum(call[1] for call in sweep.pending_counts)
