@@ -44,6 +44,36 @@ class TestIsoCompetenceAccess(IsoCompetenceCase):
         )
         self.assertIn(team_member, self.visible_employees(self.production_manager))
 
+    def test_manager_opens_and_evaluates_the_trainings_behind_their_rows(self):
+        """Confidential trainings: a cell the manager sees in the matrix opens for them."""
+        team_member = self.new_employee(
+            "Team member (test)", department=self.quality, parent_id=self.employee_of[self.production_manager].id
+        )
+        forklift, quality = self.forklift, self.quality_requirement
+        cases = {
+            "own department": (self.employee_of[self.colleague], forklift),
+            "sub-department": (self.assembler, forklift),
+            "team in another department": (team_member, quality),
+        }
+        for case, (employee, requirement) in cases.items():
+            with self.subTest(case=case):
+                training = self.file_training(employee, "2025-01-01", confidentiality="confidential")
+                row = self.row(employee, requirement).with_user(self.production_manager)
+                self.assertEqual(row.training_id, training)
+                self.assertEqual(row.training_id.title, training.title)
+                wizard = (
+                    self.env["iso.training.evaluation.wizard"]
+                    .with_user(self.production_manager)
+                    .create({"record_id": training.id, "effectiveness": "effective"})
+                )
+                wizard.action_evaluate()
+                self.assertEqual(training.training_effectiveness, "effective")
+        quality_training = self.file_training(
+            self.employee_of[self.iso_manager], "2025-01-01", confidentiality="confidential"
+        )
+        with self.assertRaises(AccessError):
+            quality_training.with_user(self.production_manager).read(["title"])
+
     def test_hidden_rows_cannot_be_read_directly(self):
         colleague_row = self.row(self.employee_of[self.colleague])
         with self.assertRaises(AccessError):
