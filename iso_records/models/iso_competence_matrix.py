@@ -5,6 +5,8 @@ from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 from odoo.tools.sql import create_index
 
+from .res_config_settings import iso_int_param
+
 COMPETENCE_STATES = [
     ("valid", "Valid"),
     ("expiring", "Expiring"),
@@ -188,11 +190,7 @@ class IsoCompetenceMatrix(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _expiring_days(self):
-        value = self.env["ir.config_parameter"].sudo().get_param("iso_records.competence_expiring_days")
-        try:
-            return max(int(value), 0) if value not in (None, False, "") else DEFAULT_EXPIRING_DAYS
-        except ValueError:
-            return DEFAULT_EXPIRING_DAYS
+        return iso_int_param(self.env, "competence_expiring_days", DEFAULT_EXPIRING_DAYS)
 
     @api.model
     def _today_and_horizon(self):

@@ -1,13 +1,11 @@
-import threading
-
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL, split_every
 
-from .iso_controlled_mixin import ACTIVITY_BATCH_SIZE
+from .iso_controlled_mixin import ACTIVITY_BATCH_SIZE, commit_batch
+from .iso_document_acknowledgement import READ_ACTIVITY
 
 REFRESHER_ACTIVITY = "iso_records.mail_activity_type_iso_refresher"
-READ_ACTIVITY = "iso_records.mail_activity_type_iso_read"
 # Employees asked to read a new revision within the approval itself; the cron asks the others.
 ACKNOWLEDGEMENT_SYNC_LIMIT = ACTIVITY_BATCH_SIZE
 # The fields that change who must meet a requirement, or what they must read.
@@ -185,12 +183,6 @@ class IsoCompetenceRequirement(models.Model):
         return asked, reminded
 
     @api.model
-    def _iso_commit(self):
-        if not getattr(threading.current_thread(), "testing", False):
-            # One transaction per batch: a crash keeps the work done; re-running skips it.
-            self.env.cr.commit()  # pylint: disable=invalid-commit
-
-    @api.model
     def _cron_request_acknowledgements(self):
         """Read requests the approvals left to the cron, and those of new employees and requirements."""
         acknowledgements = self.env["iso.document.acknowledgement"]
@@ -206,7 +198,7 @@ class IsoCompetenceRequirement(models.Model):
             asked = acknowledgements._request([], limit=ACTIVITY_BATCH_SIZE)
             done += asked
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(pending - done, 0))
-            self._iso_commit()
+            commit_batch(self.env.cr)
             if asked < ACTIVITY_BATCH_SIZE:
                 return done
 
@@ -242,7 +234,7 @@ class IsoCompetenceRequirement(models.Model):
             self._iso_give_refresher_activities(locked, expiry)
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-            self._iso_commit()
+            commit_batch(self.env.cr)
         return done
 
     @api.model

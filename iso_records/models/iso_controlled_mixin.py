@@ -16,6 +16,14 @@ LOCK_FREE_PREFIXES = ("message_", "activity_", "website_message_")
 # Records handled per transaction by the scheduled activity reminders.
 ACTIVITY_BATCH_SIZE = 500
 
+
+def commit_batch(cr):
+    """Commit the batch a scheduled action just finished: a crash keeps the work done and a re-run
+    skips it. Not under test, where everything runs in one transaction that is rolled back."""
+    if not getattr(threading.current_thread(), "testing", False):
+        cr.commit()  # pylint: disable=invalid-commit
+
+
 # Context key carrying the reason recorded with the next trail events.
 TRAIL_REASON_KEY = "iso_trail_reason"
 
@@ -182,8 +190,7 @@ class IsoControlledMixin(models.AbstractModel):
                 record._iso_workflow().write({given_field: record[date_field]})
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-            if not getattr(threading.current_thread(), "testing", False):
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            commit_batch(self.env.cr)
         return done
 
     # ------------------------------------------------------------------

@@ -1,5 +1,4 @@
 import logging
-import threading
 from datetime import timedelta
 
 from psycopg2 import errors as pg_errors
@@ -8,7 +7,8 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY, commit_batch
+from .res_config_settings import iso_int_param, iso_param
 
 _logger = logging.getLogger(__name__)
 
@@ -23,10 +23,6 @@ ANALYZE_AFTER_LINES = 10000
 # Advisory lock space for "one collection per company at a time".
 COLLECT_LOCK_SPACE = 0x151
 MAX_SERIALIZATION_RETRIES = 5
-
-
-def _testing():
-    return getattr(threading.current_thread(), "testing", False)
 
 
 class IsoDisposalBatch(models.Model):
@@ -98,20 +94,9 @@ class IsoDisposalBatch(models.Model):
     # Settings
     # ------------------------------------------------------------------
     @api.model
-    def _param(self, key, default):
-        return self.env["ir.config_parameter"].sudo().get_param(f"iso_records.{key}", default)
-
-    @api.model
-    def _int_param(self, key, default):
-        try:
-            return max(int(self._param(key, default)), 0)
-        except ValueError:
-            return default
-
-    @api.model
     def _disposal_cutoff(self):
         """Records kept until a day before this one are due: the retention period plus the grace days passed."""
-        return fields.Date.context_today(self) - timedelta(days=self._int_param("retention_grace_days", 30))
+        return fields.Date.context_today(self) - timedelta(days=iso_int_param(self.env, "retention_grace_days", 30))
 
     @api.model
     def _active_holds_sql(self):
@@ -168,7 +153,7 @@ class IsoDisposalBatch(models.Model):
             )
         )
         collected = cr.rowcount
-        years = self._int_param("anonymise_departed_years", 0)
+        years = iso_int_param(self.env, "anonymise_departed_years", 0)
         if years:
             departed_before = fields.Date.context_today(self) - timedelta(days=round(365.25 * years))
             cr.execute(
@@ -207,7 +192,7 @@ class IsoDisposalBatch(models.Model):
             [batch.id],
         )
         some_policy_requires = bool(cr.fetchone()[0])
-        needs_approval = self._param("disposal_approval", "always") == "always" or some_policy_requires
+        needs_approval = iso_param(self.env, "disposal_approval", "always") == "always" or some_policy_requires
         sequence = self.env["ir.sequence"].sudo().with_company(company)
         batch._workflow().write(
             {
@@ -222,16 +207,10 @@ class IsoDisposalBatch(models.Model):
             batch.message_post(body=self.env._("No approval needed: every policy in this batch allows it."))
         return batch.with_env(self.env)
 
-    def _administrators(self):
-        self.ensure_one()
-        group = self.env.ref("iso_records.group_iso_administrator")
-        return group.users.filtered(
-            lambda user: user.active and not user.share and self.company_id in user.company_ids and user.id != 1
-        )
-
     def _schedule_approval_activities(self):
+        administrators = self.env["iso.trail.verification"]._administrators()
         for batch in self:
-            for user in batch._administrators():
+            for user in administrators.filtered(lambda user, batch=batch: batch.company_id in user.company_ids):
                 batch.activity_schedule(
                     "iso_records.mail_activity_type_iso_disposal_approval",
                     user_id=user.id,
@@ -298,7 +277,7 @@ class IsoDisposalBatch(models.Model):
         """Approve as the current user, whose password the caller has checked."""
         self._check_can_decide()
         signer = self.env.user
-        allow_self = self._param("disposal_self_approval", False)
+        allow_self = iso_param(self.env, "disposal_self_approval", False)
         if self.requested_by_id == signer and not allow_self:
             raise UserError(
                 self.env._(
@@ -368,7 +347,7 @@ class IsoDisposalBatch(models.Model):
         """
         self.ensure_one()
         cr = self.env.cr
-        chunk_size = self._int_param("disposal_chunk_size", DEFAULT_CHUNK_SIZE) or DEFAULT_CHUNK_SIZE
+        chunk_size = iso_int_param(self.env, "disposal_chunk_size", DEFAULT_CHUNK_SIZE) or DEFAULT_CHUNK_SIZE
         done = retries = 0
         # Progress is an estimate from one count: another worker's lines, or a hold's, only make it lower.
         pending = self._pending_count()
@@ -386,12 +365,12 @@ class IsoDisposalBatch(models.Model):
                 break
             retries = 0
             done += processed
-            if commit and not _testing():
-                cr.commit()  # pylint: disable=invalid-commit
+            if commit:
+                commit_batch(cr)
             self.env["ir.cron"]._notify_progress(done=done, remaining=max(pending - done, 0))
         self._finish()
-        if commit and not _testing():
-            cr.commit()  # pylint: disable=invalid-commit
+        if commit:
+            commit_batch(cr)
         return done
 
     def _pending_count(self):
@@ -503,8 +482,7 @@ class IsoDisposalBatch(models.Model):
                 # Another worker collected the same records meanwhile; the next run collects what is left.
                 _logger.info("Disposal collection for %s met a concurrent sweep; skipped.", company.name)
                 self.env.invalidate_all()
-            if not _testing():
-                self.env.cr.commit()  # pylint: disable=invalid-commit
+            commit_batch(self.env.cr)
         self.env["iso.retention.policy"]._send_retention_reminders()
         for batch in self.sudo().search([("state", "=", "approved")], order="id"):
             batch._apply(commit=True)

@@ -9,9 +9,11 @@ from odoo.osv import expression as Domain
 from odoo.tools import SQL
 
 from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
+from .iso_document_acknowledgement import READ_ACTIVITY
 from .iso_record_type import RECORD_KINDS
 from .iso_retention_policy import RETENTION_ACTIONS
 from .iso_signature import SIGNATURE_MEANINGS
+from .res_config_settings import iso_int_param, iso_param
 
 RECORD_STATES = [
     ("draft", "Draft"),
@@ -55,7 +57,6 @@ TRAINING_EFFECTIVENESS = [
     ("partly", "Partly effective"),
     ("not_effective", "Not effective"),
 ]
-READ_ACTIVITY = "iso_records.mail_activity_type_iso_read"
 
 
 class IsoRecord(models.Model):
@@ -752,7 +753,7 @@ class IsoRecord(models.Model):
         action = self.env._("Approve")
         self._check_state(["in_review"], action)
         self._check_has_content(action)
-        allow_self = self.env["ir.config_parameter"].sudo().get_param("iso_records.allow_self_approval")
+        allow_self = iso_param(self.env, "allow_self_approval", False)
         if signer == self.author_id and not allow_self:
             raise UserError(
                 self.env._(
@@ -859,7 +860,7 @@ class IsoRecord(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _cron_schedule_periodic_reviews(self):
-        lead_days = int(self.env["ir.config_parameter"].sudo().get_param("iso_records.review_lead_days", 30))
+        lead_days = iso_int_param(self.env, "review_lead_days", 30)
         horizon = fields.Date.context_today(self) + relativedelta(days=lead_days)
         candidates = self.search(
             [

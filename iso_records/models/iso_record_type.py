@@ -2,6 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
 from .iso_controlled_mixin import CONFIDENTIALITY
+from .res_config_settings import iso_int_param
 
 RECORD_KINDS = [("document", "Controlled document"), ("record", "Operational record")]
 
@@ -101,10 +102,10 @@ class IsoRecordType(models.Model):
 
     @api.model_create_multi
     def create(self, vals_list):
-        default_policy = self.env["ir.config_parameter"].sudo().get_param("iso_records.default_retention_policy_id")
-        if default_policy and default_policy.isdigit():
+        default_policy = iso_int_param(self.env, "default_retention_policy_id", 0)
+        if default_policy:
             for vals in vals_list:
-                vals.setdefault("retention_policy_id", int(default_policy))
+                vals.setdefault("retention_policy_id", default_policy)
         record_types = super().create(vals_list)
         for record_type in record_types:
             record_type.sequence_id = self.env["ir.sequence"].sudo().create(record_type._sequence_values())

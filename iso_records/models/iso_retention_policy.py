@@ -5,6 +5,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_config_settings import iso_int_param
+
 RETENTION_START_EVENTS = [
     ("filed", "Filed"),
     ("effective", "Approved (effective)"),
@@ -124,7 +126,7 @@ class IsoRetentionPolicy(models.Model):
     def _send_retention_reminders(self):
         """Tell ISO administrators, per policy, how many records reach disposal within the lead days.
         One open reminder per policy and administrator: the next one comes after it is done."""
-        lead_days = self.env["iso.disposal.batch"]._int_param("retention_reminder_days", 30)
+        lead_days = iso_int_param(self.env, "retention_reminder_days", 30)
         if not lead_days:
             return
         cutoff = self.env["iso.disposal.batch"]._disposal_cutoff()
@@ -140,10 +142,8 @@ class IsoRetentionPolicy(models.Model):
         if not coming:
             return
         activity_type = self.env.ref("iso_records.mail_activity_type_iso_retention_reminder")
-        administrators = self.env.ref("iso_records.group_iso_administrator").users.filtered(
-            lambda user: user.active and not user.share and user.id != 1
-        )
-        grace = self.env["iso.disposal.batch"]._int_param("retention_grace_days", 30)
+        administrators = self.env["iso.trail.verification"]._administrators()
+        grace = iso_int_param(self.env, "retention_grace_days", 30)
         for policy in self.sudo().browse(list(coming)):
             count, first = coming[policy.id]
             reminded = policy.activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type).user_id

@@ -3,6 +3,8 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from .res_config_settings import iso_int_param
+
 RISK_KINDS = [("risk", "Risk"), ("opportunity", "Opportunity")]
 RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
 LEVEL_RANK = {level: rank for rank, (level, _label) in enumerate(RISK_LEVELS)}
@@ -89,14 +91,10 @@ class IsoRisk(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _thresholds(self):
-        parameters = self.env["ir.config_parameter"].sudo()
-        thresholds = {}
-        for level, default in DEFAULT_THRESHOLDS.items():
-            try:
-                thresholds[level] = int(parameters.get_param(f"iso_records.risk_{level}_from", default))
-            except ValueError:
-                thresholds[level] = default
-        return thresholds
+        return {
+            level: iso_int_param(self.env, f"risk_{level}_from", default)
+            for level, default in DEFAULT_THRESHOLDS.items()
+        }
 
     @api.model
     def _level_of(self, score, thresholds=None):
@@ -130,24 +128,10 @@ class IsoRisk(models.Model):
             self.env.add_to_compute(self._fields[name], risks)
         risks._recompute_recordset()
 
-    @api.constrains("likelihood", "severity", "residual_likelihood", "residual_severity")
-    def _check_scale(self):
-        labels = {name: self._fields[name].string for name in ("likelihood", "severity")}
-        labels["residual_likelihood"] = self.env._("Residual Likelihood")
-        labels["residual_severity"] = self.env._("Residual Severity")
+    @api.constrains("residual_likelihood", "residual_severity")
+    def _check_residual_given_in_pairs(self):
+        # The 1-5 scale itself is checked before writing (_check_scale_before_write).
         for risk in self:
-            for name, label in labels.items():
-                value = risk[name]
-                optional = name.startswith("residual_")
-                if (value or not optional) and value not in SCALE:
-                    raise ValidationError(
-                        self.env._(
-                            "%(field)s of %(risk)s: must be between 1 and 5 (got %(value)s).",
-                            field=label,
-                            risk=risk.display_name,
-                            value=value,
-                        )
-                    )
             if bool(risk.residual_likelihood) != bool(risk.residual_severity):
                 raise ValidationError(
                     self.env._(
@@ -247,7 +231,7 @@ class IsoRisk(models.Model):
 
     @api.model
     def _cron_schedule_risk_reviews(self):
-        lead_days = int(self.env["ir.config_parameter"].sudo().get_param("iso_records.review_lead_days", 30))
+        lead_days = iso_int_param(self.env, "review_lead_days", 30)
         horizon = fields.Date.context_today(self) + relativedelta(days=lead_days)
         candidates = self.search([("review_date", "!=", False), ("review_date", "<=", horizon)])
         return candidates._iso_schedule_once(

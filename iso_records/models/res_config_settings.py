@@ -15,6 +15,19 @@ NON_NEGATIVE_SETTINGS = (
 )
 
 
+def iso_param(env, key, default):
+    """The ISO Records setting ``key`` (an ``iso_records.`` system parameter), ``default`` when unset."""
+    return env["ir.config_parameter"].sudo().get_param(f"iso_records.{key}", default)
+
+
+def iso_int_param(env, key, default):
+    """A whole-number setting, never negative; ``default`` when unset or not a number."""
+    try:
+        return max(int(iso_param(env, key, default)), 0)
+    except ValueError:
+        return default
+
+
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -106,11 +119,9 @@ class ResConfigSettings(models.TransientModel):
                 )
 
     def set_values(self):
-        parameters = self.env["ir.config_parameter"].sudo()
-        before = [parameters.get_param(f"iso_records.risk_{level}_from") for level in ("medium", "high", "critical")]
+        before = self.env["iso.risk"]._thresholds()
         result = super().set_values()
-        after = [parameters.get_param(f"iso_records.risk_{level}_from") for level in ("medium", "high", "critical")]
-        if before != after:
+        if self.env["iso.risk"]._thresholds() != before:
             self.env["iso.risk"]._recompute_levels()
         return result
 

@@ -192,9 +192,10 @@ def prepare(dbname, count, chunk_size):
         parameters.set_param("iso_records.retention_grace_days", "0")
         if chunk_size:
             parameters.set_param("iso_records.disposal_chunk_size", str(chunk_size))
-        setup.chunk_size = env["iso.disposal.batch"]._int_param("disposal_chunk_size", DEFAULT_CHUNK_SIZE) or (
-            DEFAULT_CHUNK_SIZE
-        )
+        # Imported here: odoo.addons is importable once the configuration names the addons path.
+        from odoo.addons.iso_records.models.res_config_settings import iso_int_param
+
+        setup.chunk_size = iso_int_param(env, "disposal_chunk_size", DEFAULT_CHUNK_SIZE) or DEFAULT_CHUNK_SIZE
         policy = (
             env["iso.retention.policy"]
             .sudo()
