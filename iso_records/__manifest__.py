@@ -2,7 +2,7 @@
     "name": "ISO Records",
     "summary": "ISO certification records kept inside the ERP: standards, clauses, "
     "controlled documents, trail and retention",
-    "version": "18.0.1.1.0",
+    "version": "18.0.1.2.0",
     "category": "Quality",
     "author": "ISO Records for Odoo",
     "website": "https://github.com/iso-records/iso-records-odoo",
@@ -40,6 +40,7 @@
         "views/iso_trail_verification_views.xml",
         "report/iso_record_trail_report.xml",
         "wizard/iso_signature_wizard_views.xml",
+        "wizard/iso_linked_evidence_views.xml",
         "views/res_config_settings_views.xml",
         "views/hr_employee_views.xml",
         "views/product_template_views.xml",

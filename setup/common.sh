@@ -16,6 +16,8 @@ ISO_DB_PASSWORD="${ISO_DB_PASSWORD:-${PGPASSWORD:-}}"
 ISO_DB_NAME="${ISO_DB_NAME:-iso_records}"
 ISO_HTTP_PORT="${ISO_HTTP_PORT:-8069}"
 ISO_ADDONS="iso_records,iso_records_audit,iso_records_capa"
+# Test-only addons (tests/addons): installed by setup/test beside the product, never by setup/run.
+ISO_TEST_ADDONS="iso_records_test_contract"
 ISO_ODOO_LINK="$ISO_VENV/odoo-source"
 
 say() { printf '[iso-records] %s\n' "$*"; }
@@ -65,12 +67,13 @@ database_exists() {
 }
 
 # Writes the Odoo configuration used by run and test from the template.
+# A third argument adds more addons folders (setup/test: the test-only addons).
 write_odoo_conf() {
-    local target="$1" db_name="$2"
+    local target="$1" db_name="$2" extra_addons="${3:-}"
     local source_dir
     source_dir="$(odoo_source_dir)"
     mkdir -p "$(dirname "$target")"
-    sed -e "s|@ADDONS_PATH@|$source_dir/odoo/addons,$source_dir/addons,$ISO_ROOT|" \
+    sed -e "s|@ADDONS_PATH@|$source_dir/odoo/addons,$source_dir/addons,$ISO_ROOT${extra_addons:+,$extra_addons}|" \
         -e "s|@DB_HOST@|$ISO_DB_HOST|" \
         -e "s|@DB_PORT@|$ISO_DB_PORT|" \
         -e "s|@DB_USER@|$ISO_DB_USER|" \

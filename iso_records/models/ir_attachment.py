@@ -1,34 +1,77 @@
 from odoo import models
 from odoo.exceptions import UserError
+from odoo.tools import SQL
 
-from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
-
-CONTENT_FIELDS = {"datas", "raw", "db_datas", "store_fname", "checksum", "file_size", "res_model", "res_id"}
+from ..tools import in_workflow
 
 
 class IrAttachment(models.Model):
     _inherit = "ir.attachment"
 
-    def _iso_check_not_signed(self):
-        """Files that an approved or filed ISO revision holds are part of signed content."""
-        if not self.ids or self.env.context.get(WORKFLOW_KEY) is WORKFLOW:
-            return
-        self.env.cr.execute(
-            "SELECT attachment_id FROM iso_record_revision_attachment_rel WHERE attachment_id IN %s LIMIT 1",
-            [tuple(self.ids)],
+    def _iso_signed(self):
+        """The first of these files that is signed content: held by a record revision, attached to a
+        locked controlled record, or linked to one through its attachment fields."""
+        if not self.ids:
+            return self.browse()
+        cr = self.env.cr
+        cr.execute(
+            "SELECT attachment_id FROM iso_record_revision_attachment_rel WHERE attachment_id = ANY(%s) LIMIT 1",
+            [self.ids],
         )
-        row = self.env.cr.fetchone()
+        row = cr.fetchone()
         if row:
-            attachment = self.browse(row[0]).sudo()
+            return self.browse(row[0])
+        controlled = self.env["iso.controlled.mixin"]._iso_controlled_model_names()
+        links = [
+            SQL(
+                "SELECT %s, res_id, id FROM ir_attachment WHERE id = ANY(%s) AND res_model = %s AND res_id > 0",
+                name,
+                self.ids,
+                name,
+            )
+            for name in controlled
+        ]
+        for name in controlled:
+            model = self.env[name]
+            for field_name in model._iso_attachment_fields():
+                field = model._fields[field_name]
+                links.append(
+                    SQL(
+                        "SELECT %s, %s, %s FROM %s WHERE %s = ANY(%s)",
+                        name,
+                        SQL.identifier(field.column1),
+                        SQL.identifier(field.column2),
+                        SQL.identifier(field.relation),
+                        SQL.identifier(field.column2),
+                        self.ids,
+                    )
+                )
+        self.flush_recordset(["res_model", "res_id"])
+        cr.execute(SQL(" UNION ").join(links))
+        by_record = {}
+        for model_name, record_id, attachment_id in cr.fetchall():
+            by_record.setdefault((model_name, record_id), attachment_id)
+        for (model_name, record_id), attachment_id in by_record.items():
+            record = self.env[model_name].sudo().with_context(active_test=False).browse(record_id).exists()
+            if record and record._iso_is_locked():
+                return self.browse(attachment_id)
+        return self.browse()
+
+    def _iso_check_not_signed(self):
+        if in_workflow(self.env):
+            return
+        signed = self._iso_signed()
+        if signed:
             raise UserError(
                 self.env._(
-                    "%(name)s belongs to an approved or filed ISO record revision and cannot be changed or deleted.",
-                    name=attachment.name,
+                    "%(name)s is part of a signed, locked ISO record and cannot be changed or deleted: nothing about "
+                    "the file (its content, name, type, visibility or the record it belongs to) may change.",
+                    name=signed.sudo().name,
                 )
             )
 
     def write(self, vals):
-        if CONTENT_FIELDS & set(vals):
+        if vals:
             self._iso_check_not_signed()
         return super().write(vals)
 

@@ -1,5 +1,7 @@
 from odoo import api, fields, models
 
+from ..tools import one_record
+
 
 class IsoCompetenceEmployeeMixin(models.AbstractModel):
     """The competence smart button of the employee forms (private and public)."""
@@ -30,7 +32,7 @@ class IsoCompetenceEmployeeMixin(models.AbstractModel):
             employee.iso_competence_valid_count = valid.get(employee.id, 0)
 
     def action_view_iso_competence(self):
-        self.ensure_one()
+        one_record(self, self.env._("View iso competence"))
         action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_competence_matrix_action_list")
         action["domain"] = [("employee_id", "=", self.id)]
         action["context"] = {}

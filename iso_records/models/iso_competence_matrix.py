@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 from odoo.tools.sql import create_index
 
-from .res_config_settings import iso_int_param
+from ..tools import iso_int_param, one_record
 
 COMPETENCE_STATES = [
     ("valid", "Valid"),
@@ -382,7 +382,7 @@ class IsoCompetenceMatrix(models.Model):
     # Buttons of a row
     # ------------------------------------------------------------------
     def action_open_training(self):
-        self.ensure_one()
+        one_record(self, self.env._("Open training"))
         if not self.training_id:
             return self.action_file_training()
         return {
@@ -394,7 +394,7 @@ class IsoCompetenceMatrix(models.Model):
         }
 
     def action_file_training(self):
-        self.ensure_one()
+        one_record(self, self.env._("File training"))
         if not self.record_type_id:
             raise UserError(
                 self.env._(
@@ -418,7 +418,7 @@ class IsoCompetenceMatrix(models.Model):
         }
 
     def action_open_document(self):
-        self.ensure_one()
+        one_record(self, self.env._("Open document"))
         return {
             "type": "ir.actions.act_window",
             "res_model": "iso.record",

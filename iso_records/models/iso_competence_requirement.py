@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
-from odoo.tools import SQL, split_every
 
-from .iso_controlled_mixin import ACTIVITY_BATCH_SIZE, commit_batch
+from ..tools import commit_batch, one_record
+from .iso_controlled_mixin import ACTIVITY_BATCH_SIZE
 from .iso_document_acknowledgement import READ_ACTIVITY
 
 REFRESHER_ACTIVITY = "iso_records.mail_activity_type_iso_refresher"
@@ -143,7 +143,7 @@ class IsoCompetenceRequirement(models.Model):
         return result
 
     def action_view_matrix(self):
-        self.ensure_one()
+        one_record(self, self.env._("View matrix"))
         action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_competence_matrix_action_list")
         action["domain"] = [("requirement_id", "=", self.id)]
         action["context"] = {}
@@ -217,59 +217,21 @@ class IsoCompetenceRequirement(models.Model):
             training_id = row.training_id.id
             expiry[training_id] = min(expiry.get(training_id, row.valid_to), row.valid_to)
         trainings = self.env["iso.record"].sudo().browse(expiry)
-        due = trainings.filtered(lambda training: training.refresher_activity_date != expiry[training.id])
-        done = 0
-        for batch in split_every(ACTIVITY_BATCH_SIZE, due.ids):
-            # Another worker holding some of these records is reminding them: leave them to it.
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM iso_record WHERE id = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED",
-                    list(batch),
-                )
-            )
-            locked = trainings.browse(row_id for (row_id,) in self.env.cr.fetchall())
-            locked.invalidate_recordset(["refresher_activity_date"])
-            locked = locked.filtered(lambda training: training.refresher_activity_date != expiry[training.id])
-            self._iso_give_refresher_activities(locked, expiry)
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-            commit_batch(self.env.cr)
-        return done
+        return trainings._iso_schedule_once(
+            REFRESHER_ACTIVITY,
+            lambda training: expiry[training.id],
+            "refresher_activity_date",
+            lambda training: self.env._(
+                "Refresher: %(training)s of %(employee)s expires on %(date)s",
+                training=training.title,
+                employee=training.employee_id.name,
+                date=expiry[training.id],
+            ),
+            users=self._iso_refresher_users,
+        )
 
     @api.model
     def _iso_refresher_users(self, training):
         employee = training.employee_id
         users = employee.user_id | employee.parent_id.user_id
         return users or training._iso_responsible_user()
-
-    @api.model
-    def _iso_give_refresher_activities(self, trainings, expiry):
-        """``trainings``: iso.record; ``expiry``: {training id: the date it expires}."""
-        if not trainings:
-            return
-        activity_type = self.env.ref(REFRESHER_ACTIVITY)
-        model_id = self.env["ir.model"]._get_id("iso.record")
-        values = []
-        for training in trainings:
-            summary = self.env._(
-                "Refresher: %(training)s of %(employee)s expires on %(date)s",
-                training=training.title,
-                employee=training.employee_id.name,
-                date=expiry[training.id],
-            )
-            for user in self._iso_refresher_users(training):
-                values.append(
-                    {
-                        "res_model_id": model_id,
-                        "res_id": training.id,
-                        "activity_type_id": activity_type.id,
-                        "automated": True,
-                        "user_id": user.id,
-                        "date_deadline": expiry[training.id],
-                        "summary": summary,
-                    }
-                )
-        self.env["mail.activity"].sudo().create(values)
-        for date, same_date in trainings.grouped(lambda training: expiry[training.id]).items():
-            same_date._iso_workflow().write({"refresher_activity_date": date})

@@ -1,31 +1,18 @@
 import datetime
-import threading
+import hashlib
+import json
 
 from odoo import api, fields, models
 from odoo.exceptions import AccessError, UserError
-from odoo.tools import split_every
+from odoo.osv import expression as Domain
+from odoo.tools import SQL, split_every
 
-# Proof that a write comes from this addon's own workflow code. It is a Python
-# object, so an RPC client cannot put it in a context, unlike a string flag.
-WORKFLOW = object()
-WORKFLOW_KEY = "iso_records_workflow"
+from ..tools import TRAIL_REASON_KEY, commit_batch, in_workflow, linked_ids, one_record, workflow
 
 # Fields that stay writable on a locked record: discussion, followers and activities.
 LOCK_FREE_PREFIXES = ("message_", "activity_", "website_message_")
-
 # Records handled per transaction by the scheduled activity reminders.
 ACTIVITY_BATCH_SIZE = 500
-
-
-def commit_batch(cr):
-    """Commit the batch a scheduled action just finished: a crash keeps the work done and a re-run
-    skips it. Not under test, where everything runs in one transaction that is rolled back."""
-    if not getattr(threading.current_thread(), "testing", False):
-        cr.commit()  # pylint: disable=invalid-commit
-
-
-# Context key carrying the reason recorded with the next trail events.
-TRAIL_REASON_KEY = "iso_trail_reason"
 
 CONFIDENTIALITY = [
     ("public", "Public"),
@@ -33,17 +20,55 @@ CONFIDENTIALITY = [
     ("confidential", "Confidential"),
     ("restricted", "Restricted"),
 ]
+# Fields that say who keeps or sees a record rather than what it says: changing them changes no content.
+NON_CONTENT_FIELDS = {
+    "state",
+    "company_id",
+    "owner_id",
+    "department_id",
+    "confidentiality",
+    "reader_user_ids",
+    "retention_policy_id",
+    "active",
+}
+USER_GROUP = "iso_records.group_iso_user"
+AUDITOR_GROUP = "iso_records.group_iso_auditor"
+MANAGER_GROUP = "iso_records.group_iso_manager"
+ADMINISTRATOR_GROUP = "iso_records.group_iso_administrator"
 
 
 class IsoControlledMixin(models.AbstractModel):
+    """The controlled-record contract. A model that inherits it, directly or through an intermediate
+    mixin, declares its own fields, states, the fields only its workflow sets, its signable operations
+    and small hooks; the trail, lock, protected fields, signatures, legal holds, retention and disposal,
+    attachments and the confidentiality policy come from here and its concern files
+    (``iso_controlled_mixin_*.py``)."""
+
     _name = "iso.controlled.mixin"
     _description = "ISO Controlled Record"
     _inherit = ["mail.thread", "mail.activity.mixin"]
     _check_company_auto = True
 
+    # --- what a model declares -------------------------------------------------------------
+    # Fields only the workflow sets; each class in the inheritance chain adds its own.
+    _iso_workflow_only = (
+        "retention_start_date",
+        "retention_until",
+        "disposal_action",
+        "disposed_date",
+        "disposal_batch_id",
+    )
+    # States in which the content is frozen (see _iso_is_locked).
+    _iso_locked_states = ()
+    # The user who wrote the content; the confidentiality policy lets them read it.
+    _iso_author_field = "create_uid"
+    # Fields whose old and new values go into the trail besides those with tracking=True.
+    _iso_trail_extra_fields = ("state",)
+
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
     )
+    active = fields.Boolean(default=True)
     owner_id = fields.Many2one(
         "hr.employee",
         check_company=True,
@@ -88,24 +113,42 @@ class IsoControlledMixin(models.AbstractModel):
         string="Named Readers",
         help="Restricted records are visible only to their owner, these readers and ISO administrators.",
     )
-
-    retention_policy_id = fields.Many2one("iso.retention.policy", tracking=True)
-    retention_start_date = fields.Date(
-        readonly=True, copy=False, help="When the event that starts the retention clock happened."
+    iso_readable = fields.Boolean(
+        string="Readable by Me", compute="_compute_iso_readable", search="_search_iso_readable"
     )
-    retention_until = fields.Date(
-        readonly=True, copy=False, index=True, tracking=True, help="Kept at least until this day."
+    iso_writable = fields.Boolean(
+        string="Editable by Me", compute="_compute_iso_writable", search="_search_iso_writable"
     )
-    retention_due = fields.Boolean(compute="_compute_retention_due", search="_search_retention_due")
     trail_event_count = fields.Integer(string="Audit Trail", compute="_compute_trail_event_count")
-
-    # Fields whose old and new values go into the trail besides those with tracking=True.
-    _iso_trail_extra_fields = ("state",)
 
     @api.model
     def _selection_linked_document(self):
         models_ = self.env["ir.model"].sudo().search([("transient", "=", False), ("model", "not like", "ir.%")])
         return [(model.model, model.name) for model in models_]
+
+    @api.model
+    def _iso_controlled_model_names(self):
+        """Every concrete model that inherits the contract, directly or through an intermediate mixin."""
+        names, todo, seen = [], ["iso.controlled.mixin"], set()
+        while todo:
+            name = todo.pop()
+            for child in self.env.registry[name]._inherit_children:
+                if child in seen or child not in self.env.registry:
+                    continue
+                seen.add(child)
+                todo.append(child)
+                model = self.env.registry[child]
+                if not model._abstract and not model._transient:
+                    names.append(child)
+        return sorted(names)
+
+    @api.model
+    def _iso_workflow_only_fields(self):
+        """The fields only the workflow sets, gathered from every class of the model's inheritance chain."""
+        names = set()
+        for cls in type(self).__mro__:
+            names.update(cls.__dict__.get("_iso_workflow_only", ()))
+        return {name for name in names if name in self._fields}
 
     @api.depends("owner_id")
     def _compute_department_id(self):
@@ -130,18 +173,6 @@ class IsoControlledMixin(models.AbstractModel):
                     representatives |= record
         return super(IsoControlledMixin, representatives)._check_company(fnames)
 
-    # ------------------------------------------------------------------
-    # Retention
-    # ------------------------------------------------------------------
-    def _compute_retention_due(self):
-        today = fields.Date.context_today(self)
-        for record in self:
-            record.retention_due = bool(record.retention_until and record.retention_until < today)
-
-    def _search_retention_due(self, operator, value):
-        due = [("retention_until", "!=", False), ("retention_until", "<", fields.Date.context_today(self))]
-        return due if self._iso_boolean_search(self.env._("Retention Due"), operator, value) else ["!", "&", *due]
-
     @api.model
     def _iso_boolean_search(self, label, operator, value):
         """For the search method of a computed boolean: whether the records wanted are those where it is true."""
@@ -151,43 +182,152 @@ class IsoControlledMixin(models.AbstractModel):
             )
         return (operator == "=") == value
 
-    def _iso_start_retention(self, start_event, start_date=None):
-        """Start the retention clock of the records whose policy waits for ``start_event``."""
-        start_date = start_date or fields.Date.context_today(self)
-        for policy, records in self.grouped("retention_policy_id").items():
-            if not policy or policy.start_event != start_event:
-                continue
-            waiting = records.filtered(lambda record: not record.retention_start_date)
-            if waiting:
-                waiting.sudo()._iso_workflow(self.env._("Retention clock started: %s", start_event)).write(
-                    {
-                        "retention_start_date": start_date,
-                        "retention_until": policy._retention_until(start_date),
-                    }
-                )
+    # ------------------------------------------------------------------
+    # Access: the confidentiality policy, written once for every controlled model
+    # ------------------------------------------------------------------
+    @api.model
+    def _iso_access_domain(self, mode):
+        """Which records of this model the current user may read (``mode`` "read") or change ("write").
+
+        Public and internal records: every ISO user. Confidential: also their author and the employee
+        they are about; ISO managers for their departments (with sub-departments) and their direct
+        reports. Restricted: only the owner, the named readers and ISO administrators. Auditors read all
+        but others' restricted records. Writing: users their own records (owner or author), managers
+        what they may read, administrators everything; locks and auditors are enforced in Python.
+        """
+        user = self.env.user
+        if user.has_group(ADMINISTRATOR_GROUP):
+            return Domain.TRUE_DOMAIN
+        uid = user.id
+        author = self._iso_author_field
+        is_manager = user.has_group(MANAGER_GROUP)
+        if mode == "write" and not is_manager:
+            return ["|", ("owner_user_id", "=", uid), (author, "=", uid)]
+        branches = [
+            [("confidentiality", "in", ["public", "internal"])],
+            [("owner_user_id", "=", uid)],
+            [("reader_user_ids", "in", [uid])],
+            [("confidentiality", "=", "confidential"), "|", (author, "=", uid), ("employee_id.user_id", "=", uid)],
+        ]
+        if is_manager:
+            branches.append(
+                [
+                    ("confidentiality", "=", "confidential"),
+                    "|",
+                    ("department_id", "child_of", user.employee_ids.department_id.ids),
+                    ("employee_id.parent_id.user_id", "=", uid),
+                ]
+            )
+        if mode == "read" and user.has_group(AUDITOR_GROUP):
+            branches.append([("confidentiality", "!=", "restricted")])
+        return Domain.OR(branches)
+
+    @api.depends_context("uid")
+    def _compute_iso_readable(self):
+        # In memory: Odoo evaluates the rules on records it has just created with filtered_domain.
+        readable = self.filtered_domain(self._iso_access_domain("read"))
+        for record in self:
+            record.iso_readable = record in readable
+
+    @api.depends_context("uid")
+    def _compute_iso_writable(self):
+        writable = self.filtered_domain(self._iso_access_domain("write"))
+        for record in self:
+            record.iso_writable = record in writable
+
+    def _search_iso_readable(self, operator, value):
+        wanted = self._iso_boolean_search(self.env._("Readable by Me"), operator, value)
+        domain = self._iso_access_domain("read")
+        return domain if wanted else ["!", *domain]
+
+    def _search_iso_writable(self, operator, value):
+        wanted = self._iso_boolean_search(self.env._("Editable by Me"), operator, value)
+        domain = self._iso_access_domain("write")
+        return domain if wanted else ["!", *domain]
+
+    def _iso_check_auditor_writes_nothing(self):
+        user = self.env.user
+        if self.env.su or in_workflow(self.env):
+            return
+        if user.has_group(AUDITOR_GROUP) and not user.has_group(MANAGER_GROUP):
+            raise AccessError(self.env._("ISO auditors read evidence; they cannot create, change or delete it."))
+
+    def _iso_check_may_act(self, action):
+        """Auditors change nothing and start nothing: no new revision, no signature, no verification."""
+        user = self.env.user
+        if not self.env.su and user.has_group(AUDITOR_GROUP) and not user.has_group(MANAGER_GROUP):
+            raise AccessError(
+                self.env._("%(action)s: ISO auditors read evidence; they start and change nothing.", action=action)
+            )
+
+    # ------------------------------------------------------------------
+    # ERP smart buttons
+    # ------------------------------------------------------------------
+    @api.model
+    def _iso_linked_current_domain(self):
+        """What an employee's, product's or supplier's smart button counts of this model."""
+        return []
+
+    @api.model
+    def _iso_list_action(self):
+        return {
+            "type": "ir.actions.act_window",
+            "name": self._description,
+            "res_model": self._name,
+            "view_mode": "list,form",
+        }
+
+    @api.model
+    def _iso_linked_list_context(self):
+        return {}
 
     # ------------------------------------------------------------------
     # Scheduled reminders
     # ------------------------------------------------------------------
     def _iso_responsible_user(self):
-        """Who gets the record's reminders: its owner, else whoever created it."""
+        """Who gets the record's reminders: its owner, else its author."""
         self.ensure_one()
-        return self.owner_user_id or self.create_uid
+        return self.owner_user_id or self[self._iso_author_field]
 
-    def _iso_schedule_once(self, activity_xmlid, date_field, given_field, summary):
-        """Give each record one activity for the date in ``date_field``, skipping those whose
-        ``given_field`` already holds that date; commit per batch (not under test)."""
-        due = self.filtered(lambda record: record[given_field] != record[date_field])
+    def _iso_schedule_once(self, activity_xmlid, date_of, given_field, summary, users=None):
+        """Give each record one activity for its date (``date_of``: a field name, or a function of the
+        record) to ``users(record)`` (by default its responsible user), skipping those whose
+        ``given_field`` already holds that date. The one implementation of "one reminder per date":
+        batched, one commit per batch (not under test); each batch locks its rows with SKIP LOCKED, so a
+        second cron worker takes other rows, and a re-run after a crash gives nothing twice."""
+        date_of_record = date_of if callable(date_of) else (lambda record: record[date_of])
+        due = self.filtered(lambda record: record[given_field] != date_of_record(record))
+        activity_type = self.env.ref(activity_xmlid)
+        model_id = self.env["ir.model"]._get_id(self._name)
         done = 0
         for batch in split_every(ACTIVITY_BATCH_SIZE, due.ids, self.browse):
-            for record in batch:
-                record.activity_schedule(
-                    activity_xmlid,
-                    date_deadline=record[date_field],
-                    user_id=record._iso_responsible_user().id,
-                    summary=summary(record),
+            self.env.flush_all()
+            self.env.cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED",
+                    SQL.identifier(self._table),
+                    batch.ids,
                 )
-                record._iso_workflow().write({given_field: record[date_field]})
+            )
+            locked = self.browse([row[0] for row in self.env.cr.fetchall()])
+            locked.invalidate_recordset([given_field])
+            locked = locked.filtered(lambda record: record[given_field] != date_of_record(record))
+            values = [
+                {
+                    "res_model_id": model_id,
+                    "res_id": record.id,
+                    "activity_type_id": activity_type.id,
+                    "automated": True,
+                    "user_id": user.id,
+                    "date_deadline": date_of_record(record),
+                    "summary": summary(record),
+                }
+                for record in locked
+                for user in (users(record) if users else record._iso_responsible_user())
+            ]
+            self.env["mail.activity"].sudo().create(values)
+            for date, same_date in locked.grouped(date_of_record).items():
+                workflow(same_date.sudo()).write({given_field: date})
             done += len(batch)
             self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
             commit_batch(self.env.cr)
@@ -209,7 +349,7 @@ class IsoControlledMixin(models.AbstractModel):
             record.trail_event_count = counts.get(record.id, 0)
 
     def action_view_trail(self):
-        self.ensure_one()
+        one_record(self, self.env._("Audit trail"))
         action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_trail_event_action")
         action["domain"] = [("res_model", "=", self._name), ("res_id", "=", self.id)]
         action["context"] = {}
@@ -217,10 +357,18 @@ class IsoControlledMixin(models.AbstractModel):
 
     @api.model
     def _iso_trail_field_names(self):
+        # Files are content: who links or removes one changes what is signed.
+        names = set(self._iso_attachment_fields())
+        for cls in type(self).__mro__:
+            names.update(cls.__dict__.get("_iso_trail_extra_fields", ()))
+        return [name for name, field in self._fields.items() if getattr(field, "tracking", False) or name in names]
+
+    @api.model
+    def _iso_content_fields(self):
+        """The fields that make up what is signed; whoever changes one is an author of the content."""
+        protected = self._iso_workflow_only_fields()
         return [
-            name
-            for name, field in self._fields.items()
-            if getattr(field, "tracking", False) or name in self._iso_trail_extra_fields
+            name for name in self._iso_trail_field_names() if name not in NON_CONTENT_FIELDS and name not in protected
         ]
 
     def _iso_trail_reference(self):
@@ -263,39 +411,107 @@ class IsoControlledMixin(models.AbstractModel):
                 changes[record.id] = diff
         return changes
 
+    def _iso_content_editors(self):
+        """The users who wrote the content being signed: the author, and whoever created the record or
+        changed a content field since its last signature."""
+        self.ensure_one()
+        content = set(self._iso_content_fields())
+        self.env.cr.execute(
+            """SELECT user_id, event_type, changes FROM iso_trail_event
+                WHERE res_model = %(model)s AND res_id = %(id)s AND event_type IN ('create', 'change', 'state')
+                  AND sequence > coalesce((SELECT max(sequence) FROM iso_trail_event
+                                            WHERE res_model = %(model)s AND res_id = %(id)s
+                                              AND event_type = 'signature'), 0)""",
+            {"model": self._name, "id": self.id},
+        )
+        editor_ids = {
+            user_id
+            for user_id, event_type, changes in self.env.cr.fetchall()
+            if user_id
+            and (
+                event_type == "create" or any(change.get("field") in content for change in json.loads(changes or "[]"))
+            )
+        }
+        return self[self._iso_author_field] | self.env["res.users"].browse(editor_ids)
+
     def export_data(self, fields_to_export):
         result = super().export_data(fields_to_export)
         self._iso_trail_log("export", reason=self.env._("Exported: %s", ", ".join(fields_to_export)))
         return result
 
     # ------------------------------------------------------------------
-    # Locking
+    # Locking and the fields only the workflow sets
     # ------------------------------------------------------------------
     def _iso_is_locked(self):
-        """Whether the content of this record is frozen. Models override it."""
+        """Whether the content of this record is frozen: by default, in one of ``_iso_locked_states``."""
         self.ensure_one()
-        return False
+        return bool(self._iso_locked_states) and self.state in self._iso_locked_states
 
     def _iso_in_workflow(self):
-        return self.env.context.get(WORKFLOW_KEY) is WORKFLOW
+        return in_workflow(self.env)
 
     def _iso_workflow(self, reason=None):
-        context = {WORKFLOW_KEY: WORKFLOW}
-        if reason:
-            context[TRAIL_REASON_KEY] = reason
-        return self.with_context(**context)
+        return workflow(self, reason)
 
-    def _iso_check_auditor_writes_nothing(self):
-        user = self.env.user
-        if self.env.su or self._iso_in_workflow():
+    def _iso_refuse_workflow_only(self, names):
+        if names:
+            raise UserError(
+                self.env._(
+                    "%(fields)s: set by the workflow of %(model)s (its buttons and scheduled actions), "
+                    "never written directly.",
+                    fields=", ".join(sorted(self._fields[name].string for name in names)),
+                    model=self._description,
+                )
+            )
+
+    @api.model
+    def _iso_check_create_values(self, vals_list):
+        """On creation a workflow-only field may only hold its default (a new record starts at the start)."""
+        protected = self._iso_workflow_only_fields()
+        given = set().union(*(protected & set(vals) for vals in vals_list))
+        if not given:
             return
-        if user.has_group("iso_records.group_iso_auditor") and not user.has_group("iso_records.group_iso_manager"):
-            raise AccessError(self.env._("ISO auditors read evidence; they cannot create, change or delete it."))
+        defaults = self.default_get(sorted(given))
+        for vals in vals_list:
+            self._iso_refuse_workflow_only(
+                [
+                    name
+                    for name in protected & set(vals)
+                    if vals[name] not in (False, None, "", []) and vals[name] != defaults.get(name)
+                ]
+            )
+
+    def _iso_check_lock(self, vals):
+        locked_fields = [name for name in vals if not name.startswith(LOCK_FREE_PREFIXES)]
+        if not locked_fields:
+            return
+        locked = self.filtered(lambda record: record._iso_is_locked())
+        if locked:
+            raise UserError(
+                self.env._(
+                    "%(record)s is locked: %(fields)s cannot be changed once it is %(state)s.",
+                    record=locked[0].display_name,
+                    fields=", ".join(self._fields[name].string for name in locked_fields if name in self._fields),
+                    state=locked[0]._iso_locked_state_label(),
+                )
+            )
+
+    def _iso_locked_state_label(self):
+        self.ensure_one()
+        if "state" in self._fields:
+            return dict(self._fields["state"]._description_selection(self.env)).get(self.state, self.state).lower()
+        return self.env._("locked")
 
     @api.model_create_multi
     def create(self, vals_list):
-        self._iso_check_auditor_writes_nothing()
-        records = super().create(vals_list)
+        if not (self.env.su or in_workflow(self.env)):
+            self._iso_check_auditor_writes_nothing()
+            self._iso_check_create_values(vals_list)
+        self._iso_prepare_create(vals_list)
+        self._iso_check_linked_attachments(vals_list)
+        # The audit trail records creation; a chatter message per record would only repeat it.
+        records = super(IsoControlledMixin, self.with_context(mail_create_nolog=True)).create(vals_list)
+        records = records.with_env(self.env)
         field_names = self._iso_trail_field_names()
         initial = {
             record_id: {name: value for name, value in values.items() if value not in (None, False, "", [])}
@@ -303,60 +519,128 @@ class IsoControlledMixin(models.AbstractModel):
         }
         empty = {record.id: dict.fromkeys(field_names) for record in records}
         records._iso_trail_log("create", records._iso_trail_changes(field_names, empty, initial))
+        if any(self._iso_attachment_fields() & set(vals) for vals in vals_list):
+            records._iso_attach_uploaded_files()
         return records
 
+    @api.model
+    def _iso_prepare_create(self, vals_list):
+        """Fill what the model computes for new records (reference, retention policy, ...), in place."""
+        self._iso_set_default_retention(vals_list)
+
     def write(self, vals):
-        if not self._iso_in_workflow():
+        if not (self.env.su or in_workflow(self.env)):
+            self._iso_refuse_workflow_only(self._iso_workflow_only_fields() & set(vals))
+        if not in_workflow(self.env):
             self._iso_check_auditor_writes_nothing()
-            locked_fields = [name for name in vals if not name.startswith(LOCK_FREE_PREFIXES)]
-            if locked_fields:
-                locked = self.filtered(lambda record: record._iso_is_locked())
-                if locked:
-                    labels = ", ".join(self._fields[name].string for name in locked_fields if name in self._fields)
-                    raise UserError(
-                        self.env._(
-                            "%(record)s is locked: %(fields)s cannot be changed once it is effective or filed. "
-                            "Start a new revision instead.",
-                            record=locked[0].display_name,
-                            fields=labels,
-                        )
-                    )
+            self._iso_check_lock(vals)
+            self._iso_check_retention_choice(vals)
+            self._iso_check_linked_attachments([vals])
         field_names = [name for name in self._iso_trail_field_names() if name in vals]
-        if not field_names:
-            return super().write(vals)
-        old = self._iso_trail_snapshot(field_names)
+        if field_names:
+            old = self._iso_trail_snapshot(field_names)
         result = super().write(vals)
-        changes = self._iso_trail_changes(field_names, old, self._iso_trail_snapshot(field_names))
-        if changes:
-            changed = self.browse(list(changes))
-            changed._iso_trail_log("state" if "state" in vals else "change", changes)
+        if field_names:
+            changes = self._iso_trail_changes(field_names, old, self._iso_trail_snapshot(field_names))
+            if changes:
+                self.browse(list(changes))._iso_trail_log("state" if "state" in vals else "change", changes)
+        if self._iso_attachment_fields() & set(vals):
+            self._iso_attach_uploaded_files()
+        self._iso_start_retention_on(vals)
         return result
+
+    def copy_data(self, default=None):
+        """Duplicate gives a new draft: nothing the workflow set on the original is copied."""
+        vals_list = super().copy_data(default=default)
+        if not in_workflow(self.env):
+            protected = self._iso_workflow_only_fields() - set(default or ())
+            for vals in vals_list:
+                for name in protected:
+                    vals.pop(name, None)
+        return vals_list
 
     def unlink(self):
         self._iso_trail_log("delete")
         return super().unlink()
 
     @api.ondelete(at_uninstall=False)
-    def _unlink_except_locked(self):
+    def _unlink_except_locked_or_held(self):
+        if not self.env.su:
+            held = self.filtered("on_hold")
+            if held:
+                raise UserError(
+                    self.env._(
+                        "%(record)s is under an active legal hold and cannot be deleted until the hold is released.",
+                        record=held[0].display_name,
+                    )
+                )
         self._iso_check_auditor_writes_nothing()
-        if self._iso_in_workflow():
+        if in_workflow(self.env):
             return
         locked = self.filtered(lambda record: record._iso_is_locked())
         if locked:
-            raise UserError(
-                self.env._(
-                    "%(record)s is locked and cannot be deleted; make it obsolete instead.",
-                    record=locked[0].display_name,
+            raise UserError(locked[0]._iso_locked_delete_message())
+
+    def _iso_locked_delete_message(self):
+        return self.env._(
+            "%(record)s is %(state)s and cannot be deleted: it is kept as evidence until its retention ends.",
+            record=self.display_name,
+            state=self._iso_locked_state_label(),
+        )
+
+    # ------------------------------------------------------------------
+    # Attachments: uploaded files attach to their record; signed files stay signed
+    # ------------------------------------------------------------------
+    @api.model
+    def _iso_attachment_fields(self):
+        return {
+            name
+            for name, field in self._fields.items()
+            if field.type == "many2many" and field.comodel_name == "ir.attachment" and field.store
+        }
+
+    @api.model
+    def _iso_check_linked_attachments(self, vals_list):
+        """Linking a file to a record needs the right to read that file: an attachment id of somebody
+        else's record is not a way into it."""
+        if self.env.su:
+            return
+        ids = set()
+        for vals in vals_list:
+            for name in self._iso_attachment_fields() & set(vals):
+                ids |= linked_ids(vals[name] or ())
+        if ids:
+            attachments = self.env["ir.attachment"].browse(ids).exists()
+            try:
+                attachments.check("read")
+            except AccessError:
+                raise AccessError(self.env._("Attachments: you may only attach files you can read yourself.")) from None
+
+    def _iso_attach_uploaded_files(self):
+        """Files uploaded in the form arrive unattached (res_id 0); attach them so their access follows the record."""
+        names = self._iso_attachment_fields()
+        if not names:
+            return
+        for record in self:
+            unattached = self.env["ir.attachment"].sudo()
+            for name in names:
+                unattached |= (
+                    record[name]
+                    .sudo()
+                    .filtered(lambda attachment: not attachment.res_id and attachment.res_model in (False, self._name))
                 )
-            )
+            if unattached:
+                workflow(unattached).write({"res_model": record._name, "res_id": record.id})
 
 
 def _trail_value(field, value):
-    """A JSON-friendly form of a field value for the trail."""
+    """A JSON-friendly form of a field value for the trail; long content is kept as its hash."""
     if field.type == "many2one":
         return {"id": value.id, "name": value.display_name} if value else None
     if field.type in ("one2many", "many2many"):
         return sorted(value.ids)
+    if field.type == "html":
+        return "sha256:" + hashlib.sha256((value or "").encode()).hexdigest() if value else None
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value

@@ -7,8 +7,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY, commit_batch
-from .res_config_settings import iso_int_param, iso_param
+from ..tools import commit_batch, iso_int_param, iso_param, one_record, workflow
 
 _logger = logging.getLogger(__name__)
 
@@ -30,8 +29,10 @@ class IsoDisposalBatch(models.Model):
 
     _name = "iso.disposal.batch"
     _description = "ISO Disposal Batch"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["iso.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _iso_evidence_workflow_may = ("create", "write")
+    _iso_evidence_free_prefixes = ("message_", "activity_")
 
     name = fields.Char(string="Reference", required=True, readonly=True, default="/", copy=False)
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
@@ -57,6 +58,12 @@ class IsoDisposalBatch(models.Model):
 
     _check_company_auto = True
 
+    def _iso_evidence_origin(self):
+        return self.env._(
+            "batches are collected by the retention sweep or the Collect button; a batch changes only by "
+            "approving, rejecting or applying it."
+        )
+
     def _compute_counts(self):
         counts = {
             (batch.id, state): count
@@ -71,25 +78,6 @@ class IsoDisposalBatch(models.Model):
             batch.cancelled_count = counts.get((batch.id, "cancelled"), 0)
             batch.line_count = batch.pending_count + batch.done_count + batch.held_count + batch.cancelled_count
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW:
-            raise UserError(self.env._("Disposal batches are collected by the retention sweep or the Collect button."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW and set(vals) - {"message_follower_ids"}:
-            if not all(name.startswith(("message_", "activity_")) for name in vals):
-                raise UserError(self.env._("A disposal batch changes only by approving, rejecting or applying it."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Disposal batches are evidence and cannot be deleted."))
-
-    def _workflow(self):
-        return self.with_context(**{WORKFLOW_KEY: WORKFLOW})
-
     # ------------------------------------------------------------------
     # Settings
     # ------------------------------------------------------------------
@@ -99,9 +87,75 @@ class IsoDisposalBatch(models.Model):
         return fields.Date.context_today(self) - timedelta(days=iso_int_param(self.env, "retention_grace_days", 30))
 
     @api.model
-    def _active_holds_sql(self):
-        records = self.env["iso.record"].sudo().with_context(active_test=False)
-        return records._search(records._active_hold_domain()).subselect()
+    def _active_holds_sql(self, model):
+        records = model.sudo().with_context(active_test=False)
+        return records._search(records._iso_active_hold_domain()).subselect()
+
+    @api.model
+    def _collect_model(self, model, company, batch):
+        """Insert the lines of ``model``'s due, unheld records of ``company``; returns how many."""
+        cr = self.env.cr
+        held = self._active_holds_sql(model)
+        common = SQL(
+            """%(batch)s, r.company_id, %(model)s, r.id, %(reference)s, %(record_type)s, r.retention_start_date,
+               r.retention_until, %(content_hash)s, 'pending',
+               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'""",
+            batch=batch.id,
+            model=model._name,
+            reference=model._iso_disposal_reference_sql(),
+            record_type=model._iso_disposal_record_type_sql(),
+            content_hash=model._iso_disposal_content_hash_sql(),
+            uid=self.env.uid,
+        )
+        columns = SQL(
+            """batch_id, company_id, res_model, res_id, reference, record_type_id, retention_start_date,
+               retention_until, content_hash, state, create_uid, create_date, write_uid, write_date, policy_id,
+               action, origin"""
+        )
+        table = SQL.identifier(model._table)
+        cr.execute(
+            SQL(
+                """INSERT INTO iso_disposal_line (%(columns)s)
+                   SELECT %(common)s, r.retention_policy_id, p.action, 'retention'
+                     FROM %(table)s r
+                     JOIN iso_retention_policy p ON p.id = r.retention_policy_id
+                    WHERE r.company_id = %(company)s AND r.retention_until < %(cutoff)s AND r.id NOT IN %(held)s
+                 ORDER BY r.id
+              ON CONFLICT (res_model, res_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
+                columns=columns,
+                common=common,
+                table=table,
+                company=company.id,
+                cutoff=self._disposal_cutoff(),
+                held=held,
+            )
+        )
+        collected = cr.rowcount
+        years = iso_int_param(self.env, "anonymise_departed_years", 0)
+        if years:
+            departed_before = fields.Date.context_today(self) - timedelta(days=round(365.25 * years))
+            cr.execute(
+                SQL(
+                    """INSERT INTO iso_disposal_line (%(columns)s)
+                       SELECT %(common)s, NULL, 'anonymise', 'departed'
+                         FROM %(table)s r
+                         JOIN hr_employee e ON e.id = r.employee_id
+                        WHERE r.company_id = %(company)s
+                          AND coalesce(e.departure_date, CASE WHEN NOT e.active THEN e.write_date::date END)
+                              < %(departed_before)s
+                          AND r.id NOT IN %(held)s
+                     ORDER BY r.id
+                  ON CONFLICT (res_model, res_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
+                    columns=columns,
+                    common=common,
+                    table=table,
+                    company=company.id,
+                    departed_before=departed_before,
+                    held=held,
+                )
+            )
+            collected += cr.rowcount
+        return collected
 
     # ------------------------------------------------------------------
     # Collection
@@ -116,67 +170,13 @@ class IsoDisposalBatch(models.Model):
             _logger.info("Disposal collection for %s is running elsewhere; skipped.", company.name)
             return self.browse()
         batch = (
-            self.sudo()
-            ._workflow()
+            workflow(self.sudo())
             .with_context(mail_create_nolog=True, mail_create_nosubscribe=True)
             .create({"company_id": company.id, "requested_by_id": requested_by.id if requested_by else False})
         )
-        held = self._active_holds_sql()
-        common = SQL(
-            """%(batch)s, r.company_id, r.id,
-               concat_ws(' ', r.name || CASE WHEN r.kind = 'document' THEN ' rev. ' || r.revision_number ELSE '' END,
-                         r.title),
-               r.record_type_id, r.retention_start_date, r.retention_until, rv.content_hash, 'pending',
-               %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'""",
-            batch=batch.id,
-            uid=self.env.uid,
-        )
-        columns = SQL(
-            """batch_id, company_id, record_id, reference, record_type_id, retention_start_date, retention_until,
-               content_hash, state, create_uid, create_date, write_uid, write_date, policy_id, action, origin"""
-        )
-        cr.execute(
-            SQL(
-                """INSERT INTO iso_disposal_line (%(columns)s)
-                   SELECT %(common)s, r.retention_policy_id, p.action, 'retention'
-                     FROM iso_record r
-                     JOIN iso_retention_policy p ON p.id = r.retention_policy_id
-                LEFT JOIN iso_record_revision rv ON rv.id = r.revision_id
-                    WHERE r.company_id = %(company)s AND r.retention_until < %(cutoff)s AND r.id NOT IN %(held)s
-                 ORDER BY r.id
-              ON CONFLICT (record_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
-                columns=columns,
-                common=common,
-                company=company.id,
-                cutoff=self._disposal_cutoff(),
-                held=held,
-            )
-        )
-        collected = cr.rowcount
-        years = iso_int_param(self.env, "anonymise_departed_years", 0)
-        if years:
-            departed_before = fields.Date.context_today(self) - timedelta(days=round(365.25 * years))
-            cr.execute(
-                SQL(
-                    """INSERT INTO iso_disposal_line (%(columns)s)
-                       SELECT %(common)s, NULL, 'anonymise', 'departed'
-                         FROM iso_record r
-                         JOIN hr_employee e ON e.id = r.employee_id
-                    LEFT JOIN iso_record_revision rv ON rv.id = r.revision_id
-                        WHERE r.company_id = %(company)s
-                          AND coalesce(e.departure_date, CASE WHEN NOT e.active THEN e.write_date::date END)
-                              < %(departed_before)s
-                          AND r.id NOT IN %(held)s
-                     ORDER BY r.id
-                  ON CONFLICT (record_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
-                    columns=columns,
-                    common=common,
-                    company=company.id,
-                    departed_before=departed_before,
-                    held=held,
-                )
-            )
-            collected += cr.rowcount
+        collected = 0
+        for model_name in self.env["iso.controlled.mixin"]._iso_controlled_model_names():
+            collected += self._collect_model(self.env[model_name], company, batch)
         if not collected:
             cr.execute("DELETE FROM iso_disposal_batch WHERE id = %s", [batch.id])
             batch.invalidate_recordset()
@@ -194,7 +194,7 @@ class IsoDisposalBatch(models.Model):
         some_policy_requires = bool(cr.fetchone()[0])
         needs_approval = iso_param(self.env, "disposal_approval", "always") == "always" or some_policy_requires
         sequence = self.env["ir.sequence"].sudo().with_company(company)
-        batch._workflow().write(
+        workflow(batch).write(
             {
                 "name": sequence.next_by_code("iso.disposal.batch") or "/",
                 "approval_required": needs_approval,
@@ -239,7 +239,7 @@ class IsoDisposalBatch(models.Model):
     # Approval
     # ------------------------------------------------------------------
     def action_open_decision(self):
-        self.ensure_one()
+        one_record(self, self.env._("Open decision"))
         self._check_can_decide()
         return {
             "type": "ir.actions.act_window",
@@ -287,7 +287,7 @@ class IsoDisposalBatch(models.Model):
                     batch=self.name,
                 )
             )
-        self.sudo()._workflow().write(
+        workflow(self.sudo()).write(
             {
                 "state": "approved",
                 "approver_id": signer.id,
@@ -316,7 +316,7 @@ class IsoDisposalBatch(models.Model):
             [self.env._("Rejected"), self.id],
         )
         self.env["iso.disposal.line"].invalidate_model(["state", "note"])
-        self.sudo()._workflow().write({"state": "cancelled", "decision_reason": reason})
+        workflow(self.sudo()).write({"state": "cancelled", "decision_reason": reason})
         self.sudo().activity_unlink(["iso_records.mail_activity_type_iso_disposal_approval"])
         self.message_post(
             body=self.env._(
@@ -389,7 +389,7 @@ class IsoDisposalBatch(models.Model):
             return  # another worker applied the last lines and is closing the batch
         self.invalidate_recordset()
         if self.state == "approved" and not self._pending_count():
-            self._workflow().write({"state": "done", "done_date": fields.Datetime.now()})
+            workflow(self).write({"state": "done", "done_date": fields.Datetime.now()})
             self.message_post(
                 body=self.env._(
                     "Disposal complete: %(done)s disposed, %(held)s kept under legal hold, %(cancelled)s cancelled.",
@@ -403,11 +403,10 @@ class IsoDisposalBatch(models.Model):
         cr = self.env.cr
         self.env.flush_all()
         cr.execute(
-            """SELECT l.id, l.record_id, l.action, l.origin, l.reference, l.content_hash, l.company_id,
-                      p.name->>'en_US', r.retention_until
+            """SELECT l.id, l.res_model, l.res_id, l.action, l.origin, l.reference, l.content_hash, l.company_id,
+                      p.name->>'en_US'
                  FROM iso_disposal_line l
             LEFT JOIN iso_retention_policy p ON p.id = l.policy_id
-            LEFT JOIN iso_record r ON r.id = l.record_id
                 WHERE l.batch_id = %s AND l.state = 'pending'
              ORDER BY l.id LIMIT %s
                   FOR UPDATE OF l SKIP LOCKED""",
@@ -416,36 +415,58 @@ class IsoDisposalBatch(models.Model):
         rows = cr.fetchall()
         if not rows:
             return 0
-        record_ids = [row[1] for row in rows if row[1]]
-        # Lock the records too: an edit or a second disposal of the same record waits for this chunk.
-        cr.execute("SELECT id FROM iso_record WHERE id = ANY(%s) ORDER BY id FOR UPDATE", [record_ids])
-        # Holds are read after the locks, in this transaction: a hold committed before now wins.
-        cr.execute(
-            SQL("SELECT id FROM iso_record WHERE id = ANY(%s) AND id IN %s", record_ids, self._active_holds_sql())
-        )
-        held = {row[0] for row in cr.fetchall()}
         cutoff = self._disposal_cutoff()
         outcome = {"held": [], "gone": [], "not_due": []}
         to_dispose = {}
-        for line_id, record_id, action, origin, reference, content_hash, company_id, policy, until in rows:
-            if not record_id:
-                outcome["gone"].append(line_id)
-            elif record_id in held:
-                outcome["held"].append(line_id)
-            elif origin == "retention" and not (until and until < cutoff):
-                outcome["not_due"].append(line_id)
-            else:
-                to_dispose.setdefault(action, []).append(
-                    {
-                        "line_id": line_id,
-                        "record_id": record_id,
-                        "reference": reference,
-                        "content_hash": content_hash,
-                        "company_id": company_id,
-                        "policy": policy,
-                        "origin": origin,
-                    }
+        controlled = set(self.env["iso.controlled.mixin"]._iso_controlled_model_names())
+        by_model = {}
+        for row in rows:
+            by_model.setdefault(row[1], []).append(row)
+        for model_name, model_rows in by_model.items():
+            if model_name not in controlled:
+                outcome["gone"].extend(row[0] for row in model_rows)
+                continue
+            model = self.env[model_name]
+            table = SQL.identifier(model._table)
+            # Lock the records too: an edit or a second disposal of the same record waits for this chunk.
+            cr.execute(
+                SQL(
+                    "SELECT id, retention_until FROM %s WHERE id = ANY(%s) ORDER BY id FOR UPDATE",
+                    table,
+                    [row[2] for row in model_rows],
                 )
+            )
+            until_of = dict(cr.fetchall())
+            # Holds are read after the locks, in this transaction: a hold committed before now wins.
+            cr.execute(
+                SQL(
+                    "SELECT id FROM %s WHERE id = ANY(%s) AND id IN %s",
+                    table,
+                    list(until_of),
+                    self._active_holds_sql(model),
+                )
+            )
+            held = {row[0] for row in cr.fetchall()}
+            for line_id, __, record_id, action, origin, reference, content_hash, company_id, policy in model_rows:
+                until = until_of.get(record_id)
+                if record_id not in until_of:
+                    outcome["gone"].append(line_id)
+                elif record_id in held:
+                    outcome["held"].append(line_id)
+                elif origin == "retention" and not (until and until < cutoff):
+                    outcome["not_due"].append(line_id)
+                else:
+                    to_dispose.setdefault((model_name, action), []).append(
+                        {
+                            "line_id": line_id,
+                            "record_id": record_id,
+                            "reference": reference,
+                            "content_hash": content_hash,
+                            "company_id": company_id,
+                            "policy": policy,
+                            "origin": origin,
+                        }
+                    )
         notes = {
             "held": ("held", self.env._("Kept: on legal hold")),
             "gone": ("cancelled", self.env._("The record no longer exists")),
@@ -457,9 +478,8 @@ class IsoDisposalBatch(models.Model):
                 cr.execute(
                     "UPDATE iso_disposal_line SET state = %s, note = %s WHERE id = ANY(%s)", [state, note, line_ids]
                 )
-        records = self.env["iso.record"].sudo().with_context(active_test=False)
-        for action, lines in to_dispose.items():
-            records._iso_dispose(action, self, lines)
+        for (model_name, action), lines in to_dispose.items():
+            self.env[model_name].sudo().with_context(active_test=False)._iso_dispose(action, self, lines)
             cr.execute(
                 """UPDATE iso_disposal_line SET state = 'done', disposed_at = now() AT TIME ZONE 'UTC'
                    WHERE id = ANY(%s)""",
@@ -488,7 +508,7 @@ class IsoDisposalBatch(models.Model):
             batch._apply(commit=True)
 
     def action_print_certificate(self):
-        self.ensure_one()
+        one_record(self, self.env._("Print certificate"))
         if self.state != "done":
             raise UserError(self.env._("Certificate: %s is not complete yet.", self.name))
         return self.env.ref("iso_records.action_report_iso_disposal_certificate").report_action(self)

@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import one_record
 from .iso_retention_policy import RETENTION_ACTIONS
 
 LINE_STATES = [
@@ -18,11 +19,15 @@ class IsoDisposalLine(models.Model):
 
     _name = "iso.disposal.line"
     _description = "ISO Disposal Line"
+    _inherit = ["iso.evidence.mixin"]
     _order = "batch_id desc, id"
+    _iso_evidence_workflow_may = ()
 
     batch_id = fields.Many2one("iso.disposal.batch", required=True, readonly=True, index=True, ondelete="cascade")
     company_id = fields.Many2one("res.company", required=True, readonly=True, index=True)
-    record_id = fields.Many2one("iso.record", readonly=True, index=True, ondelete="set null")
+    res_model = fields.Char(string="Model", required=True, readonly=True, index=True)
+    res_id = fields.Many2oneReference(string="Record ID", model_field="res_model", readonly=True, index=True)
+    model_label = fields.Char(string="Kind of record", compute="_compute_model_label")
     reference = fields.Char(readonly=True)
     record_type_id = fields.Many2one("iso.record.type", string="Type", readonly=True)
     policy_id = fields.Many2one("iso.retention.policy", readonly=True)
@@ -47,22 +52,25 @@ class IsoDisposalLine(models.Model):
         # A record is disposed once per action: a second sweep collecting it at the same time
         # inserts nothing (ON CONFLICT DO NOTHING against this index).
         self.env.cr.execute("""
-            CREATE UNIQUE INDEX IF NOT EXISTS iso_disposal_line_open_unique
-                ON iso_disposal_line (record_id, action) WHERE state IN ('pending', 'done');
+            DROP INDEX IF EXISTS iso_disposal_line_open_unique;
+            CREATE UNIQUE INDEX IF NOT EXISTS iso_disposal_line_open_record_unique
+                ON iso_disposal_line (res_model, res_id, action) WHERE state IN ('pending', 'done');
             CREATE INDEX IF NOT EXISTS iso_disposal_line_pending_index
                 ON iso_disposal_line (batch_id, id) WHERE state = 'pending'
         """)
 
-    @api.model_create_multi
-    def create(self, vals_list):  # pylint: disable=method-required-super
-        # The sweep inserts lines in SQL; nothing else may add one.
-        raise UserError(self.env._("Disposal lines are collected by the retention sweep, not created by hand."))
+    def _iso_evidence_origin(self):
+        return self.env._("lines are kept as the sweep wrote them when it collected and disposed of each record.")
 
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Disposal lines are kept as the sweep wrote them."))
-        return super().write(vals)
+    @api.depends("res_model")
+    def _compute_model_label(self):
+        for line in self:
+            model = self.env.get(line.res_model) if line.res_model else None
+            line.model_label = model._description if model is not None else line.res_model
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Disposal lines are evidence of what was disposed and cannot be deleted."))
+    def action_open_record(self):
+        one_record(self, self.env._("Open record"))
+        record = self.env[self.res_model].with_context(active_test=False).browse(self.res_id).exists()
+        if not record:
+            raise UserError(self.env._("%s no longer exists; this line and its trail remain.", self.reference))
+        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": record.id, "view_mode": "form"}

@@ -2,8 +2,6 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.tools import SQL
 
-from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
-
 ACKNOWLEDGEMENT_STATES = [("requested", "Requested"), ("acknowledged", "Read and understood")]
 READ_ACTIVITY = "iso_records.mail_activity_type_iso_read"
 
@@ -18,7 +16,9 @@ class IsoDocumentAcknowledgement(models.Model):
 
     _name = "iso.document.acknowledgement"
     _description = "ISO Document Read and Understood"
+    _inherit = ["iso.evidence.mixin"]
     _order = "acknowledged_at desc nulls last, requested_at desc, id desc"
+    _iso_evidence_workflow_may = ("create", "write", "unlink")
     _rec_name = "document_reference"
 
     employee_id = fields.Many2one("hr.employee", required=True, readonly=True, index=True, ondelete="cascade")
@@ -51,30 +51,11 @@ class IsoDocumentAcknowledgement(models.Model):
                 revision=acknowledgement.revision_number,
             )
 
-    # ------------------------------------------------------------------
-    # Immutable
-    # ------------------------------------------------------------------
-    def _refuse_change(self):
-        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW:
-            raise UserError(
-                self.env._(
-                    "Acknowledgement: read-and-understood records are evidence; they are made by the employee's "
-                    "own button on the document and never changed or deleted."
-                )
-            )
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        self._refuse_change()
-        return super().create(vals_list)
-
-    def write(self, vals):
-        self._refuse_change()
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        self._refuse_change()
+    def _iso_evidence_origin(self):
+        return self.env._(
+            "read-and-understood records are made by the employee's own button on the document and never "
+            "changed or deleted."
+        )
 
     # ------------------------------------------------------------------
     # Requests and acknowledgements

@@ -1,13 +1,15 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from .iso_controlled_mixin import WORKFLOW, WORKFLOW_KEY
 
 
 class IsoRecordRevision(models.Model):
     _name = "iso.record.revision"
     _description = "ISO Record Revision"
+    _inherit = ["iso.evidence.mixin"]
     _order = "name, number desc"
+    _iso_evidence_workflow_may = ("create", "unlink")
+    _iso_evidence_fixed_model = "iso.record"
+    _iso_evidence_id_field = "record_id"
+    _iso_evidence_outlives_record = False
 
     record_id = fields.Many2one("iso.record", required=True, index=True, ondelete="restrict")
     name = fields.Char(string="Reference", required=True, index=True)
@@ -31,24 +33,10 @@ class IsoRecordRevision(models.Model):
         ("number_unique", "unique(name, company_id, number)", "Revision: each revision number is used once."),
     ]
 
+    def _iso_evidence_origin(self):
+        return self.env._("Revisions are created by approving or filing a record.")
+
     @api.depends("name", "number", "title")
     def _compute_display_name(self):
         for revision in self:
             revision.display_name = f"{revision.name} rev. {revision.number}"
-
-    @api.model_create_multi
-    def create(self, vals_list):
-        if self.env.context.get(WORKFLOW_KEY) is not WORKFLOW:
-            raise UserError(self.env._("Revisions are created by approving or filing a record, not directly."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Revision %s is immutable: nothing on it can change.", self[:1].display_name))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        if self.env.context.get(WORKFLOW_KEY) is WORKFLOW:
-            return  # a disposal that deletes the record
-        raise UserError(self.env._("Revision %s is immutable and cannot be deleted.", self[:1].display_name))

@@ -1,8 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import iso_int_param
 from .iso_controlled_mixin import CONFIDENTIALITY
-from .res_config_settings import iso_int_param
 
 RECORD_KINDS = [("document", "Controlled document"), ("record", "Operational record")]
 

@@ -4,8 +4,9 @@ from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
+from odoo.tools import SQL
 
-from .res_config_settings import iso_int_param
+from ..tools import iso_int_param, workflow
 
 RETENTION_START_EVENTS = [
     ("filed", "Filed"),
@@ -48,6 +49,13 @@ class IsoRetentionPolicy(models.Model):
     )
     legal_basis = fields.Text(help="Why this long: the law, contract or standard clause that asks for it.")
     record_type_ids = fields.One2many("iso.record.type", "retention_policy_id", string="Record Types")
+    model_ids = fields.Many2many(
+        "ir.model",
+        string="Default for",
+        domain=lambda self: [("model", "in", self.env["iso.controlled.mixin"]._iso_controlled_model_names())],
+        help="Kinds of ISO record (risks, audits, nonconformities...) that take this policy when created. "
+        "ISO records take the policy of their record type; other kinds without one take the Settings default.",
+    )
 
     @api.model_create_multi
     def create(self, vals_list):
@@ -69,26 +77,29 @@ class IsoRetentionPolicy(models.Model):
         return result
 
     def _recompute_retention_until(self):
-        """A new period applies to every record already counting under the policy and not yet disposed."""
-        records = (
-            self.env["iso.record"]
-            .sudo()
-            .with_context(active_test=False)
-            .search(
-                [
-                    ("retention_policy_id", "in", self.ids),
-                    ("retention_start_date", "!=", False),
-                    ("disposed_date", "=", False),
-                ]
+        """A new period applies to every record already counting under the policy and not yet disposed,
+        of every controlled model."""
+        for model_name in self.env["iso.controlled.mixin"]._iso_controlled_model_names():
+            records = (
+                self.env[model_name]
+                .sudo()
+                .with_context(active_test=False)
+                .search(
+                    [
+                        ("retention_policy_id", "in", self.ids),
+                        ("retention_start_date", "!=", False),
+                        ("disposed_date", "=", False),
+                    ]
+                )
             )
-        )
-        for (policy, start), group in records.grouped(
-            lambda record: (record.retention_policy_id, record.retention_start_date)
-        ).items():
-            until = policy._retention_until(start)
-            group.filtered(lambda record, until=until: record.retention_until != until)._iso_workflow(
-                self.env._("Retention policy %s changed", policy.name)
-            ).write({"retention_until": until})
+            for (policy, start), group in records.grouped(
+                lambda record: (record.retention_policy_id, record.retention_start_date)
+            ).items():
+                until = policy._retention_until(start)
+                workflow(
+                    group.filtered(lambda record, until=until: record.retention_until != until),
+                    self.env._("Retention policy %s changed", policy.name),
+                ).write({"retention_until": until})
 
     @api.constrains("duration")
     def _check_duration(self):
@@ -132,13 +143,22 @@ class IsoRetentionPolicy(models.Model):
         cutoff = self.env["iso.disposal.batch"]._disposal_cutoff()
         horizon = cutoff + timedelta(days=lead_days)
         self.env.flush_all()
-        self.env.cr.execute(
-            """SELECT retention_policy_id, count(*), min(retention_until) FROM iso_record
-                WHERE retention_until >= %s AND retention_until < %s AND disposed_date IS NULL
-                GROUP BY retention_policy_id""",
-            [cutoff, horizon],
-        )
-        coming = {policy_id: (count, first) for policy_id, count, first in self.env.cr.fetchall() if policy_id}
+        coming = {}
+        for model_name in self.env["iso.controlled.mixin"]._iso_controlled_model_names():
+            self.env.cr.execute(
+                SQL(
+                    """SELECT retention_policy_id, count(*), min(retention_until) FROM %s
+                        WHERE retention_until >= %s AND retention_until < %s AND disposed_date IS NULL
+                        GROUP BY retention_policy_id""",
+                    SQL.identifier(self.env[model_name]._table),
+                    cutoff,
+                    horizon,
+                )
+            )
+            for policy_id, count, first in self.env.cr.fetchall():
+                if policy_id:
+                    total, earliest = coming.get(policy_id, (0, first))
+                    coming[policy_id] = (total + count, min(earliest, first))
         if not coming:
             return
         activity_type = self.env.ref("iso_records.mail_activity_type_iso_retention_reminder")

@@ -1,9 +1,7 @@
-from dateutil.relativedelta import relativedelta
-
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.exceptions import UserError, ValidationError
 
-from .res_config_settings import iso_int_param
+from ..tools import iso_int_param, one_record
 
 RISK_KINDS = [("risk", "Risk"), ("opportunity", "Opportunity")]
 RISK_LEVELS = [("low", "Low"), ("medium", "Medium"), ("high", "High"), ("critical", "Critical")]
@@ -28,9 +26,11 @@ DEFAULT_THRESHOLDS = {"medium": 5, "high": 10, "critical": 16}
 class IsoRisk(models.Model):
     _name = "iso.risk"
     _description = "ISO Risk or Opportunity"
-    _inherit = ["iso.controlled.mixin"]
+    _inherit = ["iso.review.mixin"]
     _order = "score desc, id desc"
     _rec_names_search = ["name", "title"]
+    _iso_workflow_only = ("name",)
+    _iso_review_activity = "iso_records.mail_activity_type_iso_risk_review"
 
     name = fields.Char(string="Reference", readonly=True, copy=False, default="/", index=True)
     title = fields.Char(required=True, tracking=True)
@@ -68,9 +68,6 @@ class IsoRisk(models.Model):
         store=True,
         help="Its current level (residual when assessed) is above the target and no treatment is chosen.",
     )
-    review_date = fields.Date(tracking=True, index="btree_not_null")
-    review_activity_date = fields.Date(readonly=True, copy=False)
-    review_due = fields.Boolean(compute="_compute_review_due", search="_search_review_due")
     clause_ids = fields.Many2many(
         "iso.clause", string="Clauses", default=lambda self: self._default_clause_ids(), help="ISO 9001 6.1 and others."
     )
@@ -188,20 +185,51 @@ class IsoRisk(models.Model):
                     )
                 )
 
-    @api.model_create_multi
-    def create(self, vals_list):
+    @api.model
+    def _iso_prepare_create(self, vals_list):
         for vals in vals_list:
             self._check_scale_before_write(vals)
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("iso.risk") or "/"
-            vals.pop("review_activity_date", None)
-        return super().create(vals_list)
+        return super()._iso_prepare_create(vals_list)
 
     def write(self, vals):
         self._check_scale_before_write(vals)
-        if "review_activity_date" in vals and not self._iso_in_workflow():
-            vals = {name: value for name, value in vals.items() if name != "review_activity_date"}
         return super().write(vals)
+
+    def _iso_retention_events(self, vals):
+        # A risk that is archived is closed: no longer in the register, kept for its retention period.
+        events = super()._iso_retention_events(vals)
+        return [*events, "closed"] if vals.get("active") is False else events
+
+    # ------------------------------------------------------------------
+    # Signed approval of the assessment
+    # ------------------------------------------------------------------
+    @api.model
+    def _iso_signable_operations(self):
+        return {
+            "approve": {
+                "label": self.env._("Approve assessment"),
+                "meanings": ("approved", "reviewed"),
+                "method": "_iso_approve_assessment",
+                "group": "iso_records.group_iso_manager",
+            },
+        }
+
+    def action_open_approve_assessment(self):
+        one_record(self, self.env._("Approve assessment"))
+        return self._iso_open_signature("approve")
+
+    def _iso_approve_assessment(self, signer, reason=None):
+        self.message_post(
+            body=self.env._(
+                "Assessment approved by %(user)s: score %(score)s (%(level)s), residual %(residual)s.",
+                user=signer.name,
+                score=self.score,
+                level=dict(RISK_LEVELS).get(self.level, "-"),
+                residual=self.residual_score or "-",
+            )
+        )
 
     @api.depends("name", "title")
     def _compute_display_name(self):
@@ -209,44 +237,13 @@ class IsoRisk(models.Model):
             risk.display_name = f"{risk.name} {risk.title or ''}".strip() if risk.name != "/" else risk.title
 
     # ------------------------------------------------------------------
-    # Review
-    # ------------------------------------------------------------------
-    def _compute_review_due(self):
-        today = fields.Date.context_today(self)
-        for risk in self:
-            risk.review_due = bool(risk.review_date and risk.review_date <= today)
-
-    def _search_review_due(self, operator, value):
-        due = [("review_date", "!=", False), ("review_date", "<=", fields.Date.context_today(self))]
-        return due if self._iso_boolean_search(self.env._("Review Due"), operator, value) else ["!", "&", *due]
-
-    def action_mark_reviewed(self):
-        """Reviewed today: the next review is a year later unless a date is already set further."""
-        today = fields.Date.context_today(self)
-        for risk in self:
-            risk.write({"review_date": today + relativedelta(years=1)})
-            risk._iso_trail_log("review", reason=self.env._("Risk reviewed; next review %s", risk.review_date))
-            risk.activity_feedback(["iso_records.mail_activity_type_iso_risk_review"])
-        return True
-
-    @api.model
-    def _cron_schedule_risk_reviews(self):
-        lead_days = iso_int_param(self.env, "review_lead_days", 30)
-        horizon = fields.Date.context_today(self) + relativedelta(days=lead_days)
-        candidates = self.search([("review_date", "!=", False), ("review_date", "<=", horizon)])
-        return candidates._iso_schedule_once(
-            "iso_records.mail_activity_type_iso_risk_review",
-            "review_date",
-            "review_activity_date",
-            lambda risk: self.env._("Review %s", risk.display_name),
-        )
-
-    # ------------------------------------------------------------------
     # Heat map
     # ------------------------------------------------------------------
     @api.model
     def get_heat_map(self, residual=False, domain=None):
         """Counts per (likelihood, severity) of the risks the user may read, for the 5x5 heat map."""
+        if not isinstance(residual, bool) or not isinstance(domain, (list, type(None))):
+            raise UserError(self.env._("Heat map: residual must be true or false and the filter a list of conditions."))
         likelihood, severity = ("residual_likelihood", "residual_severity") if residual else ("likelihood", "severity")
         base = list(domain or [])
         if residual:

@@ -1,6 +1,8 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
+from ..tools import one_record
+
 ISO_FOUNDING_YEAR = 1947
 
 
@@ -82,7 +84,7 @@ class IsoStandard(models.Model):
             )
 
     def action_view_clauses(self):
-        self.ensure_one()
+        one_record(self, self.env._("View clauses"))
         action = self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_clause_action")
         action["domain"] = [("standard_id", "=", self.id)]
         action["context"] = {"default_standard_id": self.id}

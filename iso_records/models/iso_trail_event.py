@@ -7,6 +7,8 @@ from psycopg2.extras import execute_values
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
+from ..tools import one_record
+
 EVENT_TYPES = [
     ("create", "Created"),
     ("change", "Changed"),
@@ -79,8 +81,10 @@ class IsoTrailEvent(models.Model):
 
     _name = "iso.trail.event"
     _description = "ISO Audit Trail Event"
+    _inherit = ["iso.evidence.mixin"]
     _order = "id desc"
     _log_access = False
+    _iso_evidence_workflow_may = ()
 
     chain_key = fields.Char(required=True, readonly=True, index=True)
     sequence = fields.Integer(required=True, readonly=True)
@@ -129,20 +133,8 @@ class IsoTrailEvent(models.Model):
                 lines.append(f"{change.get('label')}: {_display(change.get('old'))} → {_display(change.get('new'))}")
             event.changes_display = "\n".join(lines)
 
-    @api.model_create_multi
-    def create(self, vals_list):
-        if vals_list:
-            raise UserError(self.env._("Audit trail events are written by ISO Records itself, never created by hand."))
-        return super().create(vals_list)
-
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Audit trail events are append-only: they cannot be changed."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Audit trail events are append-only: they cannot be deleted."))
+    def _iso_evidence_origin(self):
+        return self.env._("the audit trail is append-only; ISO Records itself appends it.")
 
     @api.model
     def _append(self, entries):
@@ -221,7 +213,7 @@ class IsoTrailEvent(models.Model):
                 raise failure from None
 
     def action_open_record(self):
-        self.ensure_one()
+        one_record(self, self.env._("Open record"))
         record = self.env[self.res_model].browse(self.res_id).exists()
         if not record:
             raise UserError(self.env._("%s no longer exists; its trail remains.", self.reference))

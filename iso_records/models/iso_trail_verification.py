@@ -2,9 +2,10 @@ import hashlib
 import time
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
+from odoo.exceptions import AccessError
 from odoo.tools import SQL
 
+from ..tools import workflow
 from .iso_trail_event import SQL_CANONICAL
 
 
@@ -18,8 +19,9 @@ class IsoTrailVerification(models.Model):
 
     _name = "iso.trail.verification"
     _description = "ISO Audit Trail Verification"
-    _inherit = ["mail.thread", "mail.activity.mixin"]
+    _inherit = ["iso.evidence.mixin", "mail.thread", "mail.activity.mixin"]
     _order = "id desc"
+    _iso_evidence_free_prefixes = ("message_", "activity_")
 
     verified_at = fields.Datetime(required=True, readonly=True)
     state = fields.Selection([("intact", "Intact"), ("broken", "Broken")], required=True, readonly=True)
@@ -46,14 +48,10 @@ class IsoTrailVerification(models.Model):
         for verification in self:
             verification.display_name = f"{verification.verified_at} — {verification.state}"
 
-    def write(self, vals):
-        if vals:
-            raise UserError(self.env._("Verification results are kept as they were recorded."))
-        return super().write(vals)
-
-    @api.ondelete(at_uninstall=False)
-    def _unlink_never(self):
-        raise UserError(self.env._("Verification results are kept as they were recorded."))
+    def _iso_evidence_origin(self):
+        return self.env._(
+            "verification results are kept as they were recorded; Verify now and the daily verification add new ones."
+        )
 
     @api.model
     def _find_broken_link(self):
@@ -126,7 +124,7 @@ class IsoTrailVerification(models.Model):
             f"{previous.hash or ''}|{verified_at}|{state}|{events}|{max_event_id}|{digest}".encode()
         ).hexdigest()
         verification = (
-            self.sudo()
+            workflow(self.sudo())
             .with_context(mail_create_nolog=True)
             .create(
                 {
@@ -187,6 +185,10 @@ class IsoTrailVerification(models.Model):
             )
 
     def action_verify_now(self):
+        if not self.env.user.has_group("iso_records.group_iso_administrator"):
+            raise AccessError(
+                self.env._("Verify now: ISO administrators run verifications; auditors read their results.")
+            )
         verification = self._verify()
         return {
             "type": "ir.actions.act_window",

@@ -15,19 +15,6 @@ NON_NEGATIVE_SETTINGS = (
 )
 
 
-def iso_param(env, key, default):
-    """The ISO Records setting ``key`` (an ``iso_records.`` system parameter), ``default`` when unset."""
-    return env["ir.config_parameter"].sudo().get_param(f"iso_records.{key}", default)
-
-
-def iso_int_param(env, key, default):
-    """A whole-number setting, never negative; ``default`` when unset or not a number."""
-    try:
-        return max(int(iso_param(env, key, default)), 0)
-    except ValueError:
-        return default
-
-
 class ResConfigSettings(models.TransientModel):
     _inherit = "res.config.settings"
 
@@ -137,6 +124,10 @@ class ResConfigSettings(models.TransientModel):
                             value=settings[name],
                         )
                     )
+
+    def action_iso_retention_per_model(self):
+        self.execute()
+        return self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_retention_policy_action")
 
     def action_iso_retention_per_record_type(self):
         self.execute()

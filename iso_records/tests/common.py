@@ -1,6 +1,18 @@
 import base64
 
+from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
+
+
+def hold_items(records):
+    """Legal hold items keeping ``records`` (of any controlled model), as x2many commands."""
+    return [Command.create({"record_ref": f"{record._name},{record.id}"}) for record in records]
+
+
+def line_records(lines, model="iso.record"):
+    """The records of ``model`` that disposal ``lines`` are about (those that still exist)."""
+    ids = lines.filtered(lambda line: line.res_model == model).mapped("res_id")
+    return lines.env[model].with_context(active_test=False).browse(ids).exists()
 
 
 class IsoRecordsCase(TransactionCase):
@@ -83,11 +95,15 @@ class IsoRecordCase(IsoRecordsCase):
         )
 
     def sign(self, record, user, operation, *, password=None, reason=None, meaning=None):
-        values = {"record_id": record.id, "operation": operation, "password": password or user.login}
+        values = {
+            "res_model": record._name,
+            "res_id": record.id,
+            "operation": operation,
+            "password": password or user.login,
+        }
         if reason:
             values["reason"] = reason
-        if meaning:
-            values["meaning"] = meaning
+        values["meaning"] = meaning or record._iso_signable_operations()[operation]["meanings"][0]
         wizard = self.env["iso.signature.wizard"].with_user(user).create(values)
         return wizard.action_sign()
 

@@ -96,7 +96,7 @@ def slow_down(registry, args):
         if args.stall and chunks["count"] == args.stall_chunk:
             # Lines this transaction disposed: ``now()`` is the transaction's start time.
             self.env.cr.execute(
-                """SELECT record_id FROM iso_disposal_line
+                """SELECT res_id FROM iso_disposal_line
                     WHERE batch_id = %s AND state = 'done' AND disposed_at = now() AT TIME ZONE 'UTC'
                  ORDER BY id""",
                 [self.id],

@@ -87,7 +87,7 @@ class TestIsoTrainingRecord(IsoCompetenceCase):
 
     def test_effectiveness_is_evaluated_by_a_manager(self):
         training = self.file_training(self.user_employee, "2025-01-01")
-        with self.assertRaisesRegex(UserError, "Effectiveness: set by the workflow buttons"):
+        with self.assertRaisesRegex(UserError, "Effectiveness: set by the workflow"):
             training.with_user(self.iso_user).write({"training_effectiveness": "effective"})
         with self.assertRaisesRegex(UserError, "Evaluate effectiveness: only ISO managers"):
             training.with_user(self.iso_user).action_open_training_evaluation()

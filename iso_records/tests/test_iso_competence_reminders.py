@@ -176,7 +176,7 @@ class TestIsoDocumentAcknowledgement(IsoCompetenceCase):
                             "company_id": procedure.company_id.id,
                         }
                     )
-        with self.assertRaisesRegex(UserError, "Acknowledgement: read-and-understood records are evidence"):
+        with self.assertRaisesRegex(UserError, "read-and-understood records are made by the employee's own button"):
             acknowledgement.write({"acknowledged_at": "2020-01-01 00:00:00"})  # even as superuser
 
     def test_acknowledging_needs_an_employee_in_the_documents_company(self):

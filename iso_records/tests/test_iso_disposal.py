@@ -7,7 +7,7 @@ from odoo import fields
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import new_test_user, tagged
 
-from .common import IsoRecordCase
+from .common import IsoRecordCase, hold_items, line_records
 
 
 @tagged("post_install", "-at_install")
@@ -68,7 +68,7 @@ class TestIsoDisposal(IsoRecordCase):
         )
 
     def line_records(self, batch):
-        return batch.line_ids.record_id.with_context(active_test=False)
+        return line_records(batch.line_ids)
 
     # ------------------------------------------------------------------
     # collection
@@ -79,7 +79,7 @@ class TestIsoDisposal(IsoRecordCase):
         not_due = self.filed_record("2024-01-01")
         held = self.filed_record("2015-05-01")
         self.env["iso.legal.hold"].with_user(self.iso_administrator).create(
-            {"name": "Litigation", "scope": "records", "record_ids": [(6, 0, held.ids)]}
+            {"name": "Litigation", "scope": "records", "item_ids": hold_items(held)}
         )
         batch = self.collect()
         mine = due | within_grace | not_due | held
@@ -87,7 +87,7 @@ class TestIsoDisposal(IsoRecordCase):
         self.assertEqual(batch.state, "to_approve")
         self.assertTrue(batch.approval_required)
         self.assertTrue(batch.name.startswith("DISP/"))
-        line = batch.line_ids.filtered(lambda line: line.record_id == due[0])
+        line = batch.line_ids.filtered(lambda line: line.res_id == due[0].id)
         self.assertEqual(line.action, "archive")
         self.assertEqual(line.policy_id, self.archive_policy)
         self.assertEqual(line.retention_until, date(2020, 3, 1))
@@ -119,7 +119,7 @@ class TestIsoDisposal(IsoRecordCase):
         batch = self.collect()
         with self.assertRaisesRegex(UserError, "changes only by approving"):
             batch.with_user(self.iso_administrator).write({"state": "approved"})
-        with self.assertRaisesRegex(UserError, "not created by hand"):
+        with self.assertRaisesRegex(UserError, "cannot be created by hand"):
             self.env["iso.disposal.line"].create({"batch_id": batch.id, "action": "delete"})
         with self.assertRaisesRegex(UserError, "kept as the sweep wrote them"):
             batch.line_ids.write({"state": "done"})
@@ -234,7 +234,7 @@ class TestIsoDisposal(IsoRecordCase):
                 "date_to": "2015-03-01",
             }
         )
-        line = batch.line_ids.filtered(lambda line: line.record_id == kept)
+        line = batch.line_ids.filtered(lambda line: line.res_id == kept.id)
         self.assertEqual(line.state, "held")
         self.approve(batch)
         batch._apply(commit=False)
@@ -250,7 +250,7 @@ class TestIsoDisposal(IsoRecordCase):
         hold = (
             self.env["iso.legal.hold"]
             .with_user(self.iso_administrator)
-            .create({"name": "Dispute", "scope": "records", "record_ids": [(6, 0, record.ids)]})
+            .create({"name": "Dispute", "scope": "records", "item_ids": hold_items(record)})
         )
         # A hold committed between collection and its own line update: simulate by resetting the line.
         self.env.cr.execute("UPDATE iso_disposal_line SET state = 'pending' WHERE batch_id = %s", [batch.id])
@@ -276,7 +276,7 @@ class TestIsoDisposal(IsoRecordCase):
         record = self.filed_record("2015-03-01", policy=policy, attachment_ids=[(6, 0, attachment.ids)])
         revision = record.revision_id
         signed_hash, checksum = revision.content_hash, attachment.checksum
-        with self.assertRaisesRegex(UserError, "belongs to an approved or filed ISO record revision"):
+        with self.assertRaisesRegex(UserError, "is part of a signed, locked ISO record"):
             attachment.unlink()
         batch = self.approve(self.collect())
         batch._apply(commit=False)
@@ -367,7 +367,9 @@ class TestIsoDisposal(IsoRecordCase):
         batch = self.approve(self.collect())
         batch._apply(commit=False)
         self.assertFalse(record.exists())
-        self.assertFalse(self.env["iso.signature"].search([("record_id", "=", record_id)]))
+        self.assertFalse(
+            self.env["iso.signature"].search([("res_model", "=", "iso.record"), ("res_id", "=", record_id)])
+        )
         events = self.env["iso.trail.event"].search(
             [("res_model", "=", "iso.record"), ("res_id", "=", record_id)], order="sequence"
         )
@@ -376,7 +378,7 @@ class TestIsoDisposal(IsoRecordCase):
         self.assertEqual(events[-1].reference, reference)
         self.assertEqual(self.env["iso.trail.verification"]._verify().state, "intact")
         line = batch.line_ids
-        self.assertFalse(line.record_id)
+        self.assertFalse(line_records(line))
         self.assertEqual((line.reference, line.content_hash, line.state), (reference, signed_hash, "done"))
         html = (
             self.env["ir.actions.report"]
@@ -411,7 +413,7 @@ class TestIsoDisposal(IsoRecordCase):
         record = self.filed_record("2015-03-01", policy=policy)
         self.Batch._cron_dispose()
         self.assertTrue(record.active)
-        batch = self.Batch.search([("line_ids.record_id", "=", record.id)])
+        batch = self.Batch.search([("line_ids.res_model", "=", "iso.record"), ("line_ids.res_id", "=", record.id)])
         self.assertEqual(batch.state, "to_approve")
 
     # ------------------------------------------------------------------

@@ -165,7 +165,10 @@ class TestIsoDisposalFaults(TransactionCase):
 
     def place_hold_in(self, env, company_id, name, record_ids=None, **values):
         if record_ids is not None:
-            values.update(scope="records", record_ids=[Command.set(record_ids)])
+            values.update(
+                scope="records",
+                item_ids=[Command.create({"record_ref": f"iso.record,{record_id}"}) for record_id in record_ids],
+            )
         holds = env["iso.legal.hold"].with_company(company_id)
         return holds.create({"name": name, "company_id": company_id, **values})
 
@@ -387,7 +390,7 @@ class TestIsoDisposalFaults(TransactionCase):
                       (SELECT count(*) FROM iso_trail_event e
                         WHERE e.res_model = 'iso.record' AND e.res_id = r.id AND e.event_type = 'disposal'),
                       coalesce((SELECT array_agg(l.state::text ORDER BY l.id) FROM iso_disposal_line l
-                                 WHERE l.record_id = r.id), '{}')
+                                 WHERE l.res_model = 'iso.record' AND l.res_id = r.id), '{}')
                  FROM iso_record r WHERE r.id = ANY(%s)""",
             [list(record_ids)],
         )
@@ -601,14 +604,16 @@ class TestIsoDisposalFaults(TransactionCase):
         targets = [
             row[0]
             for row in self.sql(
-                "SELECT record_id FROM iso_disposal_line WHERE batch_id = %s ORDER BY id DESC LIMIT 15", [batch_id]
+                "SELECT res_id FROM iso_disposal_line WHERE batch_id = %s ORDER BY id DESC LIMIT 15", [batch_id]
             )
         ]
         worker = self.start_worker("apply", "slow", batch=batch_id, pause=0.4)
         self.wait_until(lambda: self.processed_count(batch_id) >= 2 * CHUNK_SIZE, "two chunks", workers=[worker])
         with self.committed() as env:
             env.cr.execute(
-                "SELECT count(*) FROM iso_disposal_line WHERE record_id = ANY(%s) AND state = 'pending'", [targets]
+                """SELECT count(*) FROM iso_disposal_line
+                    WHERE res_model = 'iso.record' AND res_id = ANY(%s) AND state = 'pending'""",
+                [targets],
             )
             self.assertEqual(env.cr.fetchone()[0], 15, "the sweep has not reached them yet")
             self.place_hold_in(env, fixture["company"], "Claim received during the sweep", targets)
@@ -639,7 +644,7 @@ class TestIsoDisposalFaults(TransactionCase):
         fixture = self.make_fixture()
         batch_id = self.collect_and_approve(fixture)
         last_record = self.sql(
-            "SELECT record_id FROM iso_disposal_line WHERE batch_id = %s ORDER BY id DESC LIMIT 1", [batch_id]
+            "SELECT res_id FROM iso_disposal_line WHERE batch_id = %s ORDER BY id DESC LIMIT 1", [batch_id]
         )[0][0]
         status_file = self.tmp / "stalled.json"
         worker = self.start_worker(
@@ -679,7 +684,7 @@ class TestIsoDisposalFaults(TransactionCase):
         disposed_before_hold = {
             row[0]
             for row in self.sql(
-                "SELECT record_id FROM iso_disposal_line WHERE batch_id = %s AND state = 'done'", [batch_id]
+                "SELECT res_id FROM iso_disposal_line WHERE batch_id = %s AND state = 'done'", [batch_id]
             )
         }
         self.assert_worker_ok(worker)

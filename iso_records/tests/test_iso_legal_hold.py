@@ -3,7 +3,7 @@ from datetime import date
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, tagged
 
-from .common import IsoRecordCase
+from .common import IsoRecordCase, hold_items
 
 
 @tagged("post_install", "-at_install")
@@ -23,7 +23,7 @@ class TestIsoLegalHold(IsoRecordCase):
     def test_hold_chosen_records_and_release_with_reason(self):
         held, free = self.filed(), self.filed()
         Hold = self.env["iso.legal.hold"].with_user(self.iso_administrator)
-        hold = Hold.create({"name": "Claim 2026-14", "scope": "records", "record_ids": [(6, 0, held.ids)]})
+        hold = Hold.create({"name": "Claim 2026-14", "scope": "records", "item_ids": hold_items(held)})
         self.assertEqual(hold.placed_by_id, self.iso_administrator)
         self.assertEqual(hold.held_count, 1)
         Record = self.env["iso.record"].with_user(self.iso_auditor)
@@ -92,12 +92,12 @@ class TestIsoLegalHold(IsoRecordCase):
         for user in (self.iso_user, self.iso_manager, self.iso_auditor):
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 self.env["iso.legal.hold"].with_user(user).create(
-                    {"name": "Not mine", "scope": "records", "record_ids": [(6, 0, record.ids)]}
+                    {"name": "Not mine", "scope": "records", "item_ids": hold_items(record)}
                 )
         hold = (
             self.env["iso.legal.hold"]
             .with_user(self.iso_administrator)
-            .create({"name": "Audit", "scope": "records", "record_ids": [(6, 0, record.ids)]})
+            .create({"name": "Audit", "scope": "records", "item_ids": hold_items(record)})
         )
         with self.assertRaises(AccessError):
             hold.with_user(self.iso_manager).action_release("Not allowed")

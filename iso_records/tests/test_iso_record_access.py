@@ -67,11 +67,20 @@ class TestIsoRecordAccess(IsoRecordCase):
         self.sign(record.with_user(self.production_manager), self.production_manager, "approve")
         Revision = self.env["iso.record.revision"]
         self.assertEqual(
-            Revision.with_user(self.production_manager).search([("record_id", "=", record.id)]), record.revision_id
+            Revision.with_user(self.production_manager).search([("record_id", "=", record.id)]),
+            record.revision_id,
         )
         self.assertFalse(Revision.with_user(self.stranger).search([("record_id", "=", record.id)]))
-        self.assertFalse(self.env["iso.signature"].with_user(self.stranger).search([("record_id", "=", record.id)]))
-        self.assertTrue(self.env["iso.signature"].with_user(self.iso_auditor).search([("record_id", "=", record.id)]))
+        self.assertFalse(
+            self.env["iso.signature"]
+            .with_user(self.stranger)
+            .search([("res_model", "=", "iso.record"), ("res_id", "=", record.id)])
+        )
+        self.assertTrue(
+            self.env["iso.signature"]
+            .with_user(self.iso_auditor)
+            .search([("res_model", "=", "iso.record"), ("res_id", "=", record.id)])
+        )
 
     def test_users_edit_only_their_own_drafts(self):
         own = self.records["internal"].with_user(self.iso_user)

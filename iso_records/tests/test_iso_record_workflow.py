@@ -97,7 +97,7 @@ class TestIsoRecordWorkflow(IsoRecordCase):
 
     def test_make_obsolete_needs_a_reason_and_a_signature(self):
         record = self.approved_procedure()
-        with self.assertRaisesRegex(UserError, "Reason: making .* obsolete needs a reason"):
+        with self.assertRaisesRegex(UserError, "Reason: .*obsolete.* needs a reason"):
             self.sign(record.with_user(self.approver), self.approver, "obsolete")
         self.assertEqual(record.state, "effective")
         self.sign(record.with_user(self.approver), self.approver, "obsolete", reason="Process outsourced")
@@ -108,7 +108,7 @@ class TestIsoRecordWorkflow(IsoRecordCase):
     def test_users_cannot_approve_or_obsolete(self):
         record = self.make_record(self.iso_user)
         record.action_submit()
-        with self.assertRaisesRegex(UserError, "only ISO managers"):
+        with self.assertRaisesRegex(UserError, "only ISO Manager"):
             self.sign(record, self.colleague, "approve")
         self.assertEqual(record.state, "in_review")
         self.assertFalse(record.revision_id)
@@ -125,18 +125,22 @@ class TestIsoRecordBadInput(IsoRecordCase):
     def test_approver_must_not_be_the_author(self):
         record = self.make_record(self.iso_manager)
         record.action_submit()
-        with self.assertRaisesRegex(UserError, "Approver: .* is the author"):
+        with self.assertRaisesRegex(UserError, "Signer: .* wrote or changed the content"):
             self.sign(record, self.iso_manager, "approve")
         self.assertEqual(record.state, "in_review")
-        self.assertFalse(self.env["iso.signature"].search([("record_id", "=", record.id)]))
+        self.assertFalse(
+            self.env["iso.signature"].search([("res_model", "=", "iso.record"), ("res_id", "=", record.id)])
+        )
 
     def test_author_cannot_be_set_to_someone_else(self):
-        record = self.make_record(self.iso_manager, author_id=self.colleague.id)
+        with self.assertRaisesRegex(UserError, "Author: set by the workflow"):
+            self.make_record(self.iso_manager, author_id=self.colleague.id)
+        record = self.make_record(self.iso_manager)
         self.assertEqual(record.author_id, self.iso_manager, "the author is whoever creates the record")
         with self.assertRaisesRegex(UserError, "Author: set by the workflow"):
             record.write({"author_id": self.colleague.id})
         record.action_submit()
-        with self.assertRaisesRegex(UserError, "Approver: .* is the author"):
+        with self.assertRaisesRegex(UserError, "Signer: .* wrote or changed the content"):
             self.sign(record, self.iso_manager, "approve")
 
     def test_uploaded_files_follow_the_record_access(self):
@@ -164,7 +168,7 @@ class TestIsoRecordBadInput(IsoRecordCase):
             self.sign(record.with_user(self.approver), self.approver, "approve", password="not-my-password")
         with self.assertRaisesRegex(UserError, "Password: enter your password"):
             self.env["iso.signature.wizard"].with_user(self.approver).create(
-                {"record_id": record.id, "operation": "approve"}
+                {"res_model": "iso.record", "res_id": record.id, "operation": "approve", "meaning": "approved"}
             ).action_sign()
         self.assertEqual(record.state, "in_review")
         self.assertFalse(record.signature_ids)
@@ -194,7 +198,15 @@ class TestIsoRecordBadInput(IsoRecordCase):
         wizard = (
             self.env["iso.signature.wizard"]
             .with_user(self.approver)
-            .create({"record_id": record.id, "operation": "approve", "password": self.approver.login})
+            .create(
+                {
+                    "res_model": "iso.record",
+                    "res_id": record.id,
+                    "operation": "approve",
+                    "meaning": "approved",
+                    "password": self.approver.login,
+                }
+            )
         )
         self.env.flush_all()
         self.env.cr.execute("SELECT * FROM iso_signature_wizard WHERE id = %s", [wizard.id])
@@ -208,7 +220,15 @@ class TestIsoRecordBadInput(IsoRecordCase):
         wizard = (
             self.env["iso.signature.wizard"]
             .with_user(self.approver)
-            .create({"record_id": record.id, "operation": "approve", "password": self.approver.login})
+            .create(
+                {
+                    "res_model": "iso.record",
+                    "res_id": record.id,
+                    "operation": "approve",
+                    "meaning": "approved",
+                    "password": self.approver.login,
+                }
+            )
         )
         with self.assertRaisesRegex(UserError, "Password: enter your password"):
             wizard.with_user(self.iso_manager).action_sign()
@@ -219,9 +239,9 @@ class TestIsoRecordBadInput(IsoRecordCase):
         for user in (self.iso_user, self.iso_manager, self.iso_administrator):
             with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "State: set by the workflow"):
                 record.with_user(user).write({"state": "effective"})
-        with self.assertRaisesRegex(UserError, "State: a record starts as a draft"):
+        with self.assertRaisesRegex(UserError, "State: set by the workflow"):
             self.make_record(self.iso_manager, state="effective")
-        with self.assertRaisesRegex(UserError, "set by the approval workflow"):
+        with self.assertRaisesRegex(UserError, "Approved by: set by the workflow"):
             self.make_record(self.iso_manager, approver_id=self.approver.id)
         with self.assertRaisesRegex(UserError, "Approve: .* is Draft"):
             self.sign(record.with_user(self.approver), self.approver, "approve")
@@ -268,7 +288,9 @@ class TestIsoRecordBadInput(IsoRecordCase):
         with self.assertRaisesRegex(UserError, "Signatures are given through the signature dialog"):
             self.env["iso.signature"].sudo().with_context(iso_records_workflow=True).create(
                 {
-                    "record_id": record.id,
+                    "res_model": "iso.record",
+                    "res_id": record.id,
+                    "operation": "approve",
                     "company_id": record.company_id.id,
                     "signer_id": self.approver.id,
                     "signer_name": "x",
@@ -278,15 +300,17 @@ class TestIsoRecordBadInput(IsoRecordCase):
                 }
             )
         with self.assertRaises(UserError):  # AccessError is a UserError
-            self.env["iso.signature"].with_user(self.iso_manager).create({"record_id": record.id})
+            self.env["iso.signature"].with_user(self.iso_manager).create(
+                {"res_model": "iso.record", "res_id": record.id}
+            )
 
     def test_signed_attachments_cannot_be_changed_or_deleted(self):
         attachment = self.make_attachment(self.iso_user)
         record = self.make_record(self.iso_user, self.calibration_type, attachment_ids=[(6, 0, attachment.ids)])
         self.sign(record, self.iso_user, "file")
-        with self.assertRaisesRegex(UserError, "belongs to an approved or filed ISO record revision"):
+        with self.assertRaisesRegex(UserError, "is part of a signed, locked ISO record"):
             attachment.sudo().write({"datas": base64.b64encode(b"forged")})
-        with self.assertRaisesRegex(UserError, "belongs to an approved or filed ISO record revision"):
+        with self.assertRaisesRegex(UserError, "is part of a signed, locked ISO record"):
             attachment.sudo().unlink()
         self.assertTrue(record.content_matches_revision)
 

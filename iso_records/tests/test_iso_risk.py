@@ -2,10 +2,10 @@ from datetime import date
 
 from freezegun import freeze_time
 
-from odoo.exceptions import AccessError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
-from .common import IsoRecordCase
+from .common import IsoRecordCase, hold_items, line_records
 
 
 @tagged("post_install", "-at_install")
@@ -95,7 +95,7 @@ class TestIsoRisk(IsoRecordCase):
         self.assertFalse(low.above_target, "the residual level counts once assessed")
 
     def test_review_due_against_today_and_activities_once(self):
-        risk = self.make_risk(owner_id=self.employee_of[self.iso_manager].id, review_date=date(2026, 3, 31))
+        risk = self.make_risk(owner_id=self.employee_of[self.iso_manager].id, next_review_date=date(2026, 3, 31))
         with freeze_time("2026-03-30"):
             self.assertFalse(risk.review_due)
             self.assertNotIn(risk, self.Risk.search([("review_due", "=", True)]))
@@ -105,14 +105,14 @@ class TestIsoRisk(IsoRecordCase):
             self.assertIn(risk, self.Risk.search([("review_due", "=", True)]))
         review = self.env.ref("iso_records.mail_activity_type_iso_risk_review")
         with freeze_time("2026-03-15"):
-            self.Risk._cron_schedule_risk_reviews()
-            self.Risk._cron_schedule_risk_reviews()
+            self.Risk._cron_schedule_periodic_reviews()
+            self.Risk._cron_schedule_periodic_reviews()
         activities = risk.activity_ids.filtered(lambda activity: activity.activity_type_id == review)
         self.assertEqual(len(activities), 1)
         self.assertEqual(activities.user_id, self.iso_manager)
         with freeze_time("2026-04-01"):
-            risk.with_user(self.iso_manager).action_mark_reviewed()
-        self.assertEqual(risk.review_date, date(2027, 4, 1))
+            risk.with_user(self.iso_manager).action_reviewed_no_change()
+        self.assertEqual(risk.next_review_date, date(2027, 4, 1))
         self.assertFalse(risk.activity_ids.filtered(lambda activity: activity.activity_type_id == review))
 
     def test_heat_map_counts_what_the_user_may_read(self):
@@ -159,3 +159,104 @@ class TestIsoRisk(IsoRecordCase):
             risk.with_user(self.internal_user).read(["title"])
         with self.assertRaises(AccessError):
             risk.with_user(self.user_b).read(["title"])
+
+    # ------------------------------------------------------------------
+    # The controlled-record contract on risks
+    # ------------------------------------------------------------------
+    def sign_risk(self, risk, user, meaning="approved"):
+        wizard = (
+            self.env["iso.signature.wizard"]
+            .with_user(user)
+            .create(
+                {
+                    "res_model": "iso.risk",
+                    "res_id": risk.id,
+                    "operation": "approve",
+                    "meaning": meaning,
+                    "password": user.login,
+                }
+            )
+        )
+        return wizard.action_sign()
+
+    def test_assessment_is_approved_with_a_signature_by_someone_else(self):
+        risk = self.make_risk(user=self.iso_manager)
+        with self.assertRaisesRegex(UserError, "Signer: .* wrote or changed the content"):
+            self.sign_risk(risk, self.iso_manager)
+        with self.assertRaisesRegex(UserError, "Meaning: Authored does not fit Approve assessment"):
+            self.sign_risk(risk, self.approver, meaning="authored")
+        with self.assertRaisesRegex(UserError, "Approve assessment: only ISO Manager"):
+            self.sign_risk(risk, self.iso_user)
+        self.sign_risk(risk, self.approver)
+        signature = risk.signature_ids
+        self.assertEqual((signature.res_model, signature.res_id, signature.meaning), ("iso.risk", risk.id, "approved"))
+        self.assertEqual(signature.content_hash, risk._iso_content_hash())
+        self.assertIn(
+            "signature", self.env["iso.trail.event"].search([("res_model", "=", "iso.risk")]).mapped("event_type")
+        )
+        risk.with_user(self.approver).write({"likelihood": 5})
+        self.assertNotEqual(signature.content_hash, risk._iso_content_hash(), "the signed hash keeps the old content")
+        with self.assertRaisesRegex(UserError, "Signer: .* wrote or changed the content"):
+            self.sign_risk(risk, self.approver)
+
+    def test_workflow_fields_of_a_risk_are_refused_for_managers_and_administrators(self):
+        risk = self.make_risk()
+        for user in (self.iso_manager, self.iso_administrator):
+            for values in ({"retention_until": "2020-01-01"}, {"review_activity_date": "2020-01-01"}):
+                with (
+                    self.subTest(user=user.login, values=values),
+                    self.assertRaisesRegex(UserError, "set by the workflow"),
+                ):
+                    risk.with_user(user).write(values)
+        self.assertFalse(risk.retention_until)
+        with self.assertRaisesRegex(UserError, "Kept Until|Retention Until|set by the workflow"):
+            self.make_risk(retention_until="2020-01-01")
+
+    def test_held_risk_is_neither_deleted_nor_disposed(self):
+        policy = self.env.ref("iso_records.retention_policy_risk_closed_3y")
+        self.env["ir.config_parameter"].set_param("iso_records.disposal_approval", "per_policy")
+        policy.approval_required = False
+        held, due, other = self.make_risk(title="Held"), self.make_risk(title="Due"), self.make_risk(title="Other")
+        self.assertEqual(held.retention_policy_id, policy, "a risk takes the policy marked as default for risks")
+        (held | due).with_user(self.iso_manager).write({"active": False})
+        self.assertTrue(held.retention_until, "archiving a risk closes it and starts its clock")
+        self.env.flush_all()
+        self.env.cr.execute("UPDATE iso_risk SET retention_until = '2000-01-01' WHERE id IN %s", [(held | due)._ids])
+        (held | due).invalidate_recordset()
+        hold = (
+            self.env["iso.legal.hold"]
+            .with_user(self.iso_administrator)
+            .create({"name": "Claim", "scope": "records", "item_ids": hold_items(held | other)})
+        )
+        self.assertTrue(held.on_hold)
+        self.assertIn(held, self.Risk.with_context(active_test=False).search([("on_hold", "=", True)]))
+        with self.assertRaisesRegex(UserError, "under an active legal hold"):
+            held.with_user(self.iso_administrator).unlink()
+        batch = self.env["iso.disposal.batch"]._collect(self.company)
+        self.assertEqual(line_records(batch.line_ids, "iso.risk"), due)
+        self.assertEqual(batch.line_ids.model_label, "ISO Risk or Opportunity")
+        batch._apply(commit=False)
+        self.assertEqual(due.disposal_action, "archive")
+        self.assertFalse(held.disposal_action)
+        with self.assertRaisesRegex(UserError, "taking a record out of an active legal hold needs a reason"):
+            hold.with_user(self.iso_administrator).write({"item_ids": [(2, hold.item_ids[0].id)]})
+        item = hold.item_ids.filtered(lambda item: item.res_id == held.id)
+        hold.with_user(self.iso_administrator)._remove_items(item, "Claim withdrawn")
+        held.invalidate_recordset(["on_hold"])
+        self.assertFalse(held.on_hold)
+        released = self.env["iso.trail.event"].search(
+            [("res_model", "=", "iso.risk"), ("res_id", "=", held.id), ("event_type", "=", "hold_released")]
+        )
+        self.assertEqual(released.reason, "Claim withdrawn")
+
+    def test_managers_are_limited_to_their_departments_on_confidential_risks(self):
+        quality_risk = self.make_risk(
+            user=self.env.user, confidentiality="confidential", department_id=self.quality.id, title="Quality"
+        )
+        production_risk = self.make_risk(
+            user=self.env.user, confidentiality="confidential", department_id=self.production.id, title="Prod"
+        )
+        readable = self.Risk.with_user(self.iso_manager).search([("id", "in", (quality_risk | production_risk).ids)])
+        self.assertEqual(readable, quality_risk)
+        with self.assertRaises(AccessError):
+            production_risk.with_user(self.iso_manager).write({"likelihood": 1})

@@ -79,7 +79,7 @@ class TestIsoTrail(IsoRecordCase):
             event.sudo().write({"reason": "rewritten"})
         with self.assertRaisesRegex(UserError, "append-only"):
             event.sudo().unlink()
-        with self.assertRaisesRegex(UserError, "never created by hand"):
+        with self.assertRaisesRegex(UserError, "cannot be created by hand"):
             self.env["iso.trail.event"].sudo().create({"res_model": "iso.record", "res_id": 1})
         self.assertEqual(self.verify().state, "intact")
 

@@ -2,6 +2,8 @@ from freezegun import freeze_time
 
 from odoo.tests import HttpCase, new_test_user, tagged
 
+from .common import line_records
+
 
 @tagged("post_install", "-at_install")
 class TestIsoRecordsUi(HttpCase):
@@ -117,7 +119,7 @@ class TestIsoRetentionTour(HttpCase):
             for gauge in gauges:
                 gauge._iso_file()
         batch = self.env["iso.disposal.batch"]._collect(self.env.company)
-        self.assertEqual(batch.line_ids.record_id, gauges)
+        self.assertEqual(line_records(batch.line_ids), gauges)
         self.start_tour(
             "/odoo/action-iso_records.iso_config_settings_action",
             "iso_records_retention_disposal_tour",
@@ -130,7 +132,7 @@ class TestIsoRetentionTour(HttpCase):
             self.env.ref("iso_records.retention_policy_filed_10y"),
         )
         hold = self.env["iso.legal.hold"].search([("name", "like", "Tour: gauge A")])
-        self.assertEqual(hold.record_ids, gauges[0])
+        self.assertEqual(hold.item_ids.mapped("res_id"), gauges[0].ids)
         self.assertEqual(hold.placed_by_id, administrator)
         self.assertEqual(batch.state, "done")
         self.assertEqual(batch.approver_id, administrator)

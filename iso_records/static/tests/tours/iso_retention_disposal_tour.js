@@ -76,28 +76,22 @@ registry.category("web_tour.tours").add("iso_records_retention_disposal_tour", {
         },
         {
             content: "Add the record to keep",
-            trigger: ".o_field_widget[name='record_ids'] .o_field_x2many_list_row_add a",
+            trigger: ".o_field_widget[name='item_ids'] .o_field_x2many_list_row_add a",
             run: "click",
         },
         {
-            trigger: ".modal .o_searchview_input",
+            content: "It is an ISO record",
+            trigger: ".o_field_widget[name='item_ids'] .o_data_row .o_field_widget[name='record_ref'] select",
+            run: "selectByLabel ISO Record",
+        },
+        {
+            trigger: ".o_field_widget[name='item_ids'] .o_data_row .o_field_widget[name='record_ref'] input",
             run: "edit Tour gauge A",
         },
         {
-            trigger: ".modal .o_searchview_input",
-            run: "press Enter",
-        },
-        {
             content: "Select it",
-            trigger: ".modal .o_data_row:contains('Tour gauge A'):not(:contains('Tour gauge B')) .o_list_record_selector input",
+            trigger: ".o-autocomplete--dropdown-item:contains('Tour gauge A'):not(:contains('Tour gauge B'))",
             run: "click",
-        },
-        {
-            trigger: ".modal .o_select_button",
-            run: "click",
-        },
-        {
-            trigger: ".o_field_widget[name='record_ids'] .o_data_row:contains('Tour gauge A')",
         },
         {
             content: "Save the hold",

@@ -1,0 +1,82 @@
+"""Small helpers shared by every model of ISO Records: the workflow sentinel, settings readers,
+per-batch commits of scheduled actions and argument checks of public methods."""
+
+import threading
+
+from odoo.exceptions import UserError
+
+# Proof that a write comes from this addon's own workflow code. It is a Python object, so an RPC
+# client cannot put it in a context, unlike a string flag.
+WORKFLOW = object()
+WORKFLOW_KEY = "iso_records_workflow"
+# Context key carrying the reason recorded with the next trail events.
+TRAIL_REASON_KEY = "iso_trail_reason"
+
+
+def workflow(records, reason=None):
+    """``records`` as the workflow sees them: allowed to set the fields only the workflow sets and to
+    create or remove evidence. The one way into the workflow context."""
+    context = {WORKFLOW_KEY: WORKFLOW}
+    if reason:
+        context[TRAIL_REASON_KEY] = reason
+    return records.with_context(**context)
+
+
+def in_workflow(env):
+    return env.context.get(WORKFLOW_KEY) is WORKFLOW
+
+
+def commit_batch(cr):
+    """Commit the batch a scheduled action just finished: a crash keeps the work done and a re-run
+    skips it. Not under test, where everything runs in one transaction that is rolled back."""
+    if not getattr(threading.current_thread(), "testing", False):
+        cr.commit()  # pylint: disable=invalid-commit
+
+
+def iso_param(env, key, default):
+    """The ISO Records setting ``key`` (an ``iso_records.`` system parameter), ``default`` when unset."""
+    return env["ir.config_parameter"].sudo().get_param(f"iso_records.{key}", default)
+
+
+def iso_int_param(env, key, default):
+    """A whole-number setting, never negative; ``default`` when unset or not a number."""
+    try:
+        return max(int(iso_param(env, key, default)), 0)
+    except ValueError:
+        return default
+
+
+def text_argument(env, value, label):
+    """A free-text argument of a public method, as given over RPC: text or nothing, never another type."""
+    if value in (None, False):
+        return ""
+    if not isinstance(value, str):
+        raise UserError(env._("%(field)s: expected text, got %(value)r.", field=label, value=value))
+    return value
+
+
+def one_record(records, action):
+    """The single record a public action works on; a clear error when called on none or several."""
+    if len(records) != 1:
+        raise UserError(
+            records.env._(
+                "%(action)s works on one %(model)s at a time (%(count)s given).",
+                action=action,
+                model=records._description,
+                count=len(records),
+            )
+        )
+    return records
+
+
+def linked_ids(commands):
+    """The ids an x2many value links: plain ids, SET and LINK commands."""
+    ids = set()
+    for command in commands:
+        if isinstance(command, int):
+            ids.add(command)
+        elif isinstance(command, (list, tuple)) and command and command[0] == 6:
+            ids.update(command[2] or ())
+        elif isinstance(command, (list, tuple)) and command and command[0] == 4:
+            ids.add(command[1])
+    return ids

@@ -1,0 +1,1 @@
+from . import iso_test_controlled

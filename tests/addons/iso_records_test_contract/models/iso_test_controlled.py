@@ -1,0 +1,79 @@
+from odoo import api, fields, models
+from odoo.addons.iso_records.tools import workflow
+from odoo.exceptions import UserError
+
+TEST_STATES = [("draft", "Draft"), ("verified", "Verified"), ("closed", "Closed")]
+
+
+class IsoTestControlled(models.Model):
+    """The smallest model that takes the whole controlled-record contract: a name, a note, files, a
+    three-state workflow whose two steps are signed. Test only; never installed outside the tests."""
+
+    _name = "iso.test.controlled"
+    _description = "ISO Test Controlled Record"
+    _inherit = ["iso.controlled.mixin"]
+    _order = "id desc"
+    _iso_workflow_only = ("state", "verified_by_id")
+    _iso_locked_states = ("closed",)
+    _iso_retention_event_of_state = {"closed": "closed"}
+    # The note is content: it goes into the trail (as its hash) and into what is signed.
+    _iso_trail_extra_fields = ("note",)
+
+    name = fields.Char(required=True, tracking=True)
+    note = fields.Html()
+    attachment_ids = fields.Many2many(
+        "ir.attachment",
+        "iso_test_controlled_attachment_rel",
+        "record_id",
+        "attachment_id",
+        string="Attachments",
+    )
+    state = fields.Selection(TEST_STATES, default="draft", required=True, readonly=True, tracking=True)
+    verified_by_id = fields.Many2one("res.users", string="Verified by", readonly=True)
+
+    @api.model
+    def _iso_signable_operations(self):
+        return {
+            "verify": {
+                "label": self.env._("Verify"),
+                "meanings": ("verified",),
+                "method": "_iso_test_verify",
+                "group": "iso_records.group_iso_manager",
+            },
+            "close": {
+                "label": self.env._("Close"),
+                "meanings": ("closed", "approved"),
+                "method": "_iso_test_close",
+                "reason_required": True,
+            },
+        }
+
+    def _iso_test_check_state(self, operation, expected):
+        self.ensure_one()
+        if self.state != expected:
+            states = dict(TEST_STATES)
+            raise UserError(
+                self.env._(
+                    "%(operation)s: %(record)s is %(state)s; only a %(expected)s record can be signed for this.",
+                    operation=operation,
+                    record=self.display_name,
+                    state=states[self.state].lower(),
+                    expected=states[expected].lower(),
+                )
+            )
+
+    def _iso_test_verify(self, signer, reason=None):
+        self._iso_test_check_state(self.env._("Verify"), "draft")
+        workflow(self, reason).write({"state": "verified", "verified_by_id": signer.id})
+
+    def _iso_test_close(self, signer, reason=None):
+        self._iso_test_check_state(self.env._("Close"), "verified")
+        workflow(self, reason).write({"state": "closed"})
+
+    def action_open_verify(self):
+        self.ensure_one()
+        return self._iso_open_signature("verify")
+
+    def action_open_close(self):
+        self.ensure_one()
+        return self._iso_open_signature("close")
