@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 from odoo.tools.sql import create_index
 
-from ..tools import iso_int_param, one_record
+from ..tools import iso_int_param, one_record, text_argument
 
 COMPETENCE_STATES = [
     ("valid", "Valid"),
@@ -301,11 +301,18 @@ class IsoCompetenceMatrix(models.Model):
     def get_grid_data(self, department_id=False, search="", gaps_only=False, offset=0, limit=GRID_PAGE_SIZE):
         """One page of the grid: employees as rows (``limit`` from ``offset``, by name), the requirements
         of every page as columns, and the cells of this page; only what the user may read."""
-        offset = max(int(offset or 0), 0)
-        limit = min(max(int(limit or GRID_PAGE_SIZE), 1), GRID_MAX_PAGE_SIZE)
+        try:
+            offset = max(int(offset or 0), 0)
+            limit = min(max(int(limit or GRID_PAGE_SIZE), 1), GRID_MAX_PAGE_SIZE)
+            department_id = int(department_id or 0)
+        except (TypeError, ValueError):
+            raise UserError(
+                self.env._("Competence matrix: department, offset and limit must be whole numbers.")
+            ) from None
+        search = text_argument(self.env, search, self.env._("Search"))
         domain = []
         if department_id:
-            domain.append(("department_id", "child_of", int(department_id)))
+            domain.append(("department_id", "child_of", department_id))
         if search:
             domain.append(("employee_name", "ilike", search))
         if gaps_only:

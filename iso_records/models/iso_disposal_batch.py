@@ -119,7 +119,8 @@ class IsoDisposalBatch(models.Model):
                    SELECT %(common)s, r.retention_policy_id, p.action, 'retention'
                      FROM %(table)s r
                      JOIN iso_retention_policy p ON p.id = r.retention_policy_id
-                    WHERE r.company_id = %(company)s AND r.retention_until < %(cutoff)s AND r.id NOT IN %(held)s
+                    WHERE r.company_id = %(company)s AND r.retention_until < %(cutoff)s AND r.disposed_date IS NULL
+                      AND r.id NOT IN %(held)s
                  ORDER BY r.id
               ON CONFLICT (res_model, res_id, action) WHERE state IN ('pending', 'done') DO NOTHING""",
                 columns=columns,

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
-from odoo.exceptions import UserError
 
-from ..tools import one_record
 from .iso_retention_policy import RETENTION_ACTIONS
 
 LINE_STATES = [
@@ -67,10 +65,3 @@ class IsoDisposalLine(models.Model):
         for line in self:
             model = self.env.get(line.res_model) if line.res_model else None
             line.model_label = model._description if model is not None else line.res_model
-
-    def action_open_record(self):
-        one_record(self, self.env._("Open record"))
-        record = self.env[self.res_model].with_context(active_test=False).browse(self.res_id).exists()
-        if not record:
-            raise UserError(self.env._("%s no longer exists; this line and its trail remain.", self.reference))
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": record.id, "view_mode": "form"}

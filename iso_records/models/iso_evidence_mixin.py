@@ -2,7 +2,7 @@ from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 
-from ..tools import in_workflow
+from ..tools import in_workflow, one_record
 
 
 class IsoEvidenceMixin(models.AbstractModel):
@@ -101,3 +101,19 @@ class IsoEvidenceMixin(models.AbstractModel):
     def _compute_iso_record_readable(self):
         # Only rows the user may read are ever computed: the record rules have already filtered them.
         self.iso_record_readable = True
+
+    def action_open_record(self):
+        """Open the record this evidence hangs off, if it still exists."""
+        one_record(self, self.env._("Open record"))
+        model_name = self._iso_evidence_fixed_model or self[self._iso_evidence_model_field]
+        record = self[self._iso_evidence_id_field]
+        record_id = record.id if isinstance(record, models.BaseModel) else record
+        target = self.env[model_name].with_context(active_test=False).browse(record_id).exists()
+        if not target:
+            raise UserError(
+                self.env._(
+                    "%(record)s no longer exists; its evidence and trail remain.",
+                    record=self.reference if "reference" in self._fields else self.display_name,
+                )
+            )
+        return {"type": "ir.actions.act_window", "res_model": model_name, "res_id": target.id, "view_mode": "form"}

@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import in_workflow, one_record
+from ..tools import in_workflow
 
 
 class IsoLegalHoldItem(models.Model):
@@ -119,12 +119,3 @@ class IsoLegalHoldItem(models.Model):
                 self.env[model_name].sudo().with_context(active_test=False).browse(items.mapped("res_id")).exists()
             )
         return records
-
-    def action_open_record(self):
-        one_record(self, self.env._("Open record"))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }

@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 from ..tools import iso_int_param, one_record
 
@@ -196,6 +197,10 @@ class IsoRisk(models.Model):
     def write(self, vals):
         self._check_scale_before_write(vals)
         return super().write(vals)
+
+    @api.model
+    def _iso_disposal_reference_sql(self):
+        return SQL("concat_ws(' ', r.name, r.title)")
 
     def _iso_retention_events(self, vals):
         # A risk that is archived is closed: no longer in the register, kept for its retention period.

@@ -1,7 +1,5 @@
 from odoo import api, fields, models
 
-from ..tools import one_record
-
 SIGNATURE_MEANINGS = [
     ("authored", "Authored"),
     ("reviewed", "Reviewed"),
@@ -50,12 +48,3 @@ class IsoSignature(models.Model):
             signature.display_name = self.env._(
                 "%(meaning)s by %(signer)s", meaning=meanings.get(signature.meaning), signer=signature.signer_name
             )
-
-    def action_open_record(self):
-        one_record(self, self.env._("Open record"))
-        return {
-            "type": "ir.actions.act_window",
-            "res_model": self.res_model,
-            "res_id": self.res_id,
-            "view_mode": "form",
-        }

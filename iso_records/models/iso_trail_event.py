@@ -5,9 +5,6 @@ from psycopg2 import errors as pg_errors
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
-from odoo.exceptions import UserError
-
-from ..tools import one_record
 
 EVENT_TYPES = [
     ("create", "Created"),
@@ -211,13 +208,6 @@ class IsoTrailEvent(models.Model):
                 )
             except pg_errors.SerializationFailure as failure:
                 raise failure from None
-
-    def action_open_record(self):
-        one_record(self, self.env._("Open record"))
-        record = self.env[self.res_model].browse(self.res_id).exists()
-        if not record:
-            raise UserError(self.env._("%s no longer exists; its trail remains.", self.reference))
-        return {"type": "ir.actions.act_window", "res_model": self.res_model, "res_id": record.id, "view_mode": "form"}
 
 
 def _display(value):

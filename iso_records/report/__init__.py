@@ -1,0 +1,1 @@
+from . import iso_record_trail_report
