@@ -447,12 +447,6 @@ class IsoControlledMixin(models.AbstractModel):
         self.ensure_one()
         return bool(self._iso_locked_states) and self.state in self._iso_locked_states
 
-    def _iso_in_workflow(self):
-        return in_workflow(self.env)
-
-    def _iso_workflow(self, reason=None):
-        return workflow(self, reason)
-
     def _iso_refuse_workflow_only(self, names):
         if names:
             raise UserError(

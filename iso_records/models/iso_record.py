@@ -8,7 +8,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import Command, api, fields, models
 from odoo.exceptions import UserError, ValidationError
 
-from ..tools import one_record, workflow
+from ..tools import in_workflow, one_record, workflow
 from .iso_document_acknowledgement import READ_ACTIVITY
 from .iso_record_type import RECORD_KINDS
 
@@ -190,7 +190,7 @@ class IsoRecord(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def _iso_prepare_create(self, vals_list):
-        if not self._iso_in_workflow():
+        if not in_workflow(self.env):
             for vals in vals_list:
                 vals.pop("name", None)
                 if not self.env.su:
@@ -230,7 +230,7 @@ class IsoRecord(models.Model):
 
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
-        if self._iso_in_workflow():
+        if in_workflow(self.env):
             return
         for record in self:
             if record.state != "draft":

@@ -3,6 +3,7 @@ from freezegun import freeze_time
 from odoo.exceptions import UserError, ValidationError
 from odoo.tests import Form, tagged
 
+from ..tools import workflow
 from .competence_common import IsoCompetenceCase
 
 
@@ -178,7 +179,7 @@ class TestIsoCompetenceMatrix(IsoCompetenceCase):
         self.assertEqual(self.state(employee), "expired")
         self.forklift.refresher_interval_months = 0
         self.assertEqual(self.state(employee), "expired", "the Valid To proposed at filing stays")
-        training._iso_workflow().write({"training_valid_to": False})
+        workflow(training).write({"training_valid_to": False})
         self.assertEqual(self.state(employee), "valid", "no Valid To and no refresher: it does not expire")
         self.forklift.refresher_interval_months = 12
         self.assertEqual(self.row(employee).valid_to, self.day("2025-05-01"), "Valid From plus the refresher")

@@ -163,3 +163,31 @@ class TestIsoRiskTour(HttpCase):
         )
         self.assertEqual((risk.level, risk.residual_level), ("critical", "medium"))
         self.start_tour("/odoo", "iso_records_risk_heat_map_tour", login=manager.login)
+
+
+@tagged("post_install", "-at_install")
+class TestIsoRiskApprovalTour(HttpCase):
+    def test_manager_approves_a_risk_assessment_with_a_signature(self):
+        author = new_test_user(self.env, "tour_iso_risk_author", groups="iso_records.group_iso_manager")
+        approver = new_test_user(
+            self.env,
+            "tour_iso_risk_approver",
+            name="Tour risk approver",
+            groups="base.group_user,iso_records.group_iso_manager",
+            password="tour_iso_risk_approver",
+        )
+        risk = (
+            self.env["iso.risk"]
+            .with_user(author)
+            .create({"title": "Tour risk: single resin supplier", "likelihood": 3, "severity": 4})
+        )
+        self.start_tour(
+            f"/odoo/action-iso_records.iso_risk_action/{risk.id}",
+            "iso_records_risk_approve_assessment_tour",
+            login=approver.login,
+        )
+        signature = risk.signature_ids
+        self.assertEqual(
+            (signature.signer_id, signature.meaning, signature.operation), (approver, "approved", "approve")
+        )
+        self.assertEqual(signature.content_hash, risk._iso_content_hash())

@@ -548,6 +548,8 @@ def naive_orm_pass(registry, setup, limit):
     """search() the due rows of each model, write active = False through the workflow context, flush;
     rolled back. ``limit`` (0: all) is shared between the models as their due rows are. Returns
     (records, seconds, queries, peak RSS MB)."""
+    from odoo.addons.iso_records.tools import workflow
+
     checkpoint()
     with registry.cursor() as cr:
         env = environment(cr)
@@ -562,7 +564,7 @@ def naive_orm_pass(registry, setup, limit):
                 limit=max(round(limit * part.due / setup.due), 1) if limit else None,
                 order="id",
             )
-            records._iso_workflow().write({"active": False})
+            workflow(records).write({"active": False})
             written += len(records)
         env.flush_all()
         seconds = time.perf_counter() - started
