@@ -186,7 +186,7 @@ class IsoControlledMixin(models.AbstractModel):
     # Access: the confidentiality policy, written once for every controlled model
     # ------------------------------------------------------------------
     @api.model
-    def _iso_access_domain(self, mode):
+    def _iso_access_domain(self, mode, in_sql=False):
         """Which records of this model the current user may read (``mode`` "read") or change ("write").
 
         Public and internal records: every ISO user. Confidential: also their author and the employee
@@ -194,6 +194,9 @@ class IsoControlledMixin(models.AbstractModel):
         reports. Restricted: only the owner, the named readers and ISO administrators. Auditors read all
         but others' restricted records. Writing: users their own records (owner or author), managers
         what they may read, administrators everything; locks and auditors are enforced in Python.
+
+        ``in_sql``: for a search, the named readers and the employees are looked up once as subqueries
+        (PostgreSQL hashes them) rather than probed per row; the plain form is for records in memory.
         """
         user = self.env.user
         if user.has_group(ADMINISTRATOR_GROUP):
@@ -203,11 +206,38 @@ class IsoControlledMixin(models.AbstractModel):
         is_manager = user.has_group(MANAGER_GROUP)
         if mode == "write" and not is_manager:
             return ["|", ("owner_user_id", "=", uid), (author, "=", uid)]
+        if in_sql:
+            readers = self._fields["reader_user_ids"]
+            named = (
+                "id",
+                "in",
+                SQL(
+                    "(SELECT %s FROM %s WHERE %s = %s)",
+                    SQL.identifier(readers.column1),
+                    SQL.identifier(readers.relation),
+                    SQL.identifier(readers.column2),
+                    uid,
+                ),
+            )
+            about_me = ("employee_id", "in", SQL("(SELECT id FROM hr_employee WHERE user_id = %s)", uid))
+            my_team = (
+                "employee_id",
+                "in",
+                SQL(
+                    """(SELECT member.id FROM hr_employee member
+                          JOIN hr_employee manager ON manager.id = member.parent_id WHERE manager.user_id = %s)""",
+                    uid,
+                ),
+            )
+        else:
+            named = ("reader_user_ids", "in", [uid])
+            about_me = ("employee_id.user_id", "=", uid)
+            my_team = ("employee_id.parent_id.user_id", "=", uid)
         branches = [
             [("confidentiality", "in", ["public", "internal"])],
             [("owner_user_id", "=", uid)],
-            [("reader_user_ids", "in", [uid])],
-            [("confidentiality", "=", "confidential"), "|", (author, "=", uid), ("employee_id.user_id", "=", uid)],
+            [named],
+            [("confidentiality", "=", "confidential"), "|", (author, "=", uid), about_me],
         ]
         if is_manager:
             branches.append(
@@ -215,7 +245,7 @@ class IsoControlledMixin(models.AbstractModel):
                     ("confidentiality", "=", "confidential"),
                     "|",
                     ("department_id", "child_of", user.employee_ids.department_id.ids),
-                    ("employee_id.parent_id.user_id", "=", uid),
+                    my_team,
                 ]
             )
         if mode == "read" and user.has_group(AUDITOR_GROUP):
@@ -237,12 +267,12 @@ class IsoControlledMixin(models.AbstractModel):
 
     def _search_iso_readable(self, operator, value):
         wanted = self._iso_boolean_search(self.env._("Readable by Me"), operator, value)
-        domain = self._iso_access_domain("read")
+        domain = self._iso_access_domain("read", in_sql=True)
         return domain if wanted else ["!", *domain]
 
     def _search_iso_writable(self, operator, value):
         wanted = self._iso_boolean_search(self.env._("Editable by Me"), operator, value)
-        domain = self._iso_access_domain("write")
+        domain = self._iso_access_domain("write", in_sql=True)
         return domain if wanted else ["!", *domain]
 
     def _iso_check_auditor_writes_nothing(self):
