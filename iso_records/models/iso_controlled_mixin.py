@@ -424,6 +424,7 @@ class IsoControlledMixin(models.AbstractModel):
                     "changes": changes_by_record.get(record.id),
                     "reason": reason,
                     "company_id": record.company_id.id,
+                    "confidentiality": record.confidentiality,
                 }
                 for record in self
             ]

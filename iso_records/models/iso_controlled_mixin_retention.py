@@ -212,6 +212,7 @@ class IsoControlledMixin(models.AbstractModel):
                     ],
                     "reason": reason,
                     "company_id": line["company_id"],
+                    "confidentiality": line["confidentiality"],
                 }
                 for line in lines
             ]

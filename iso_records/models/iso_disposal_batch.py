@@ -98,7 +98,7 @@ class IsoDisposalBatch(models.Model):
         held = self._active_holds_sql(model)
         common = SQL(
             """%(batch)s, r.company_id, %(model)s, r.id, %(reference)s, %(record_type)s, r.retention_start_date,
-               r.retention_until, %(content_hash)s, 'pending',
+               r.retention_until, %(content_hash)s, r.confidentiality, 'pending',
                %(uid)s, now() AT TIME ZONE 'UTC', %(uid)s, now() AT TIME ZONE 'UTC'""",
             batch=batch.id,
             model=model._name,
@@ -109,8 +109,8 @@ class IsoDisposalBatch(models.Model):
         )
         columns = SQL(
             """batch_id, company_id, res_model, res_id, reference, record_type_id, retention_start_date,
-               retention_until, content_hash, state, create_uid, create_date, write_uid, write_date, policy_id,
-               action, origin"""
+               retention_until, content_hash, confidentiality, state, create_uid, create_date, write_uid,
+               write_date, policy_id, action, origin"""
         )
         table = SQL.identifier(model._table)
         cr.execute(
@@ -405,7 +405,7 @@ class IsoDisposalBatch(models.Model):
         self.env.flush_all()
         cr.execute(
             """SELECT l.id, l.res_model, l.res_id, l.action, l.origin, l.reference, l.content_hash, l.company_id,
-                      p.name->>'en_US'
+                      p.name->>'en_US', l.confidentiality
                  FROM iso_disposal_line l
             LEFT JOIN iso_retention_policy p ON p.id = l.policy_id
                 WHERE l.batch_id = %s AND l.state = 'pending'
@@ -448,7 +448,18 @@ class IsoDisposalBatch(models.Model):
                 )
             )
             held = {row[0] for row in cr.fetchall()}
-            for line_id, __, record_id, action, origin, reference, content_hash, company_id, policy in model_rows:
+            for (
+                line_id,
+                __,
+                record_id,
+                action,
+                origin,
+                reference,
+                content_hash,
+                company_id,
+                policy,
+                secrecy,
+            ) in model_rows:
                 until = until_of.get(record_id)
                 if record_id not in until_of:
                     outcome["gone"].append(line_id)
@@ -466,6 +477,7 @@ class IsoDisposalBatch(models.Model):
                             "company_id": company_id,
                             "policy": policy,
                             "origin": origin,
+                            "confidentiality": secrecy,
                         }
                     )
         notes = {

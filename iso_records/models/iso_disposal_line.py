@@ -41,6 +41,7 @@ class IsoDisposalLine(models.Model):
     retention_start_date = fields.Date(string="Clock Started", readonly=True)
     retention_until = fields.Date(string="Kept Until", readonly=True)
     content_hash = fields.Char(readonly=True, help="SHA-256 of the signed content when the record was collected.")
+    confidentiality = fields.Char(readonly=True, help="The record's confidentiality when it was collected.")
     state = fields.Selection(LINE_STATES, required=True, default="pending", readonly=True, index=True)
     disposed_at = fields.Datetime(string="Disposed at (UTC)", readonly=True)
     note = fields.Char(readonly=True)

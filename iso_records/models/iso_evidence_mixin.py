@@ -77,9 +77,12 @@ class IsoEvidenceMixin(models.AbstractModel):
             raise UserError(self.env._("Record Readable: only 'is set' and 'is not set' searches are supported."))
         user_env = self.env(su=False)
         user = user_env.user
+        is_administrator = user.has_group("iso_records.group_iso_administrator")
         sees_tombstones = self._iso_evidence_outlives_record and (
-            user.has_group("iso_records.group_iso_auditor") or user.has_group("iso_records.group_iso_administrator")
+            is_administrator or user.has_group("iso_records.group_iso_auditor")
         )
+        # What restricted records left behind stays with the administrators, as the records were.
+        hides_restricted = not is_administrator and "confidentiality" in self._fields
         model_names = (
             [self._iso_evidence_fixed_model]
             if self._iso_evidence_fixed_model
@@ -91,7 +94,16 @@ class IsoEvidenceMixin(models.AbstractModel):
             readable = [(self._iso_evidence_id_field, "in", records._search([]))]
             if sees_tombstones:
                 existing = records.sudo()._search([])
-                readable = ["|", *readable, (self._iso_evidence_id_field, "not in", existing)]
+                tombstone = [(self._iso_evidence_id_field, "not in", existing)]
+                if hides_restricted:
+                    tombstone = [
+                        "&",
+                        *tombstone,
+                        "|",
+                        ("confidentiality", "=", False),
+                        ("confidentiality", "!=", "restricted"),
+                    ]
+                readable = ["|", *readable, *tombstone]
             if not self._iso_evidence_fixed_model:
                 readable = ["&", (self._iso_evidence_model_field, "=", model_name), *readable]
             branches.append(readable)

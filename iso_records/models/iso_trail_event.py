@@ -44,6 +44,7 @@ INSERT_COLUMNS = (
     "event_time",
     "previous_hash",
     "hash",
+    "confidentiality",
 )
 
 
@@ -100,6 +101,8 @@ class IsoTrailEvent(models.Model):
     event_time = fields.Datetime(string="Time (UTC)", required=True, readonly=True, index=True)
     previous_hash = fields.Char(readonly=True)
     hash = fields.Char(required=True, readonly=True)
+    # Not part of the hash: which events of a record that no longer exists an auditor may read.
+    confidentiality = fields.Char(readonly=True, help="The record's confidentiality when the event was written.")
 
     _sql_constraints = [
         ("chain_sequence_unique", "unique(chain_key, sequence)", "Each position in a trail chain is used once."),
@@ -177,6 +180,7 @@ class IsoTrailEvent(models.Model):
                 "user_id": user.id,
                 "employee_name": employee_name,
                 "company_id": entry.get("company_id"),
+                "confidentiality": entry.get("confidentiality"),
                 "event_time": now,
                 "previous_hash": previous,
             }

@@ -62,6 +62,21 @@ class TestIsoContractPaths(IsoRecordCase):
         )
         self.assertFalse(events, "an auditor sees nothing of the trail of a restricted record they may not read")
 
+    def test_tombstones_of_restricted_records_stay_with_administrators(self):
+        Event = self.env["iso.trail.event"]
+        secret = self.make_record(self.iso_administrator, confidentiality="restricted", title="Secret draft")
+        plain = self.make_record(self.iso_user, title="Plain draft")
+        secret_id, plain_id = secret.id, plain.id
+        secret.with_user(self.iso_administrator).unlink()
+        plain.with_user(self.iso_user).unlink()
+
+        def events(user, record_id):
+            return Event.with_user(user).search([("res_model", "=", "iso.record"), ("res_id", "=", record_id)])
+
+        self.assertEqual(events(self.iso_auditor, plain_id).mapped("event_type"), ["delete", "create"])
+        self.assertFalse(events(self.iso_auditor, secret_id), "not even the title of a deleted restricted record")
+        self.assertEqual(len(events(self.iso_administrator, secret_id)), 2)
+
     def test_an_attachment_id_is_no_way_into_another_record(self):
         attachment = (
             self.env["ir.attachment"]
