@@ -260,3 +260,16 @@ class TestIsoRisk(IsoRecordCase):
         self.assertEqual(readable, quality_risk)
         with self.assertRaises(AccessError):
             production_risk.with_user(self.iso_manager).write({"likelihood": 1})
+
+    def test_a_policy_change_moves_the_retention_of_closed_risks(self):
+        policy = self.env.ref("iso_records.retention_policy_risk_closed_3y")
+        with freeze_time("2026-01-10"):
+            risk = self.make_risk()
+            risk.write({"active": False})
+        self.assertEqual((risk.retention_start_date, risk.retention_until), (date(2026, 1, 10), date(2029, 1, 10)))
+        policy.with_user(self.iso_administrator).write({"duration": 5})
+        self.assertEqual(risk.retention_until, date(2031, 1, 10))
+        closing = self.env["iso.trail.event"].search(
+            [("res_model", "=", "iso.risk"), ("res_id", "=", risk.id), ("reason", "like", "changed")]
+        )
+        self.assertTrue(closing, "the new date is in the risk's trail, with the policy change as its reason")
