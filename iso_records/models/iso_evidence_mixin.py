@@ -1,6 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
+from odoo.tools import SQL
 
 from ..tools import in_workflow, one_record
 
@@ -93,16 +94,34 @@ class IsoEvidenceMixin(models.AbstractModel):
             records = user_env[model_name].with_context(active_test=False)
             readable = [(self._iso_evidence_id_field, "in", records._search([]))]
             if sees_tombstones:
-                existing = records.sudo()._search([])
-                tombstone = [(self._iso_evidence_id_field, "not in", existing)]
-                if hides_restricted:
-                    tombstone = [
-                        "&",
-                        *tombstone,
-                        "|",
-                        ("confidentiality", "=", False),
-                        ("confidentiality", "!=", "restricted"),
-                    ]
+                # NOT EXISTS, not NOT IN: an anti-join, never a scan of the records per event.
+                model_filter = (
+                    SQL("TRUE")
+                    if self._iso_evidence_fixed_model
+                    else SQL("evidence.%s = %s", SQL.identifier(self._iso_evidence_model_field), model_name)
+                )
+                secrecy_filter = (
+                    SQL("(evidence.confidentiality IS NULL OR evidence.confidentiality != 'restricted')")
+                    if hides_restricted
+                    else SQL("TRUE")
+                )
+                tombstone = [
+                    (
+                        "id",
+                        "in",
+                        SQL(
+                            """(SELECT evidence.id FROM %(evidence)s evidence
+                                 WHERE %(model_filter)s AND %(secrecy_filter)s
+                                   AND NOT EXISTS (SELECT 1 FROM %(records)s record
+                                                    WHERE record.id = evidence.%(record_id)s))""",
+                            evidence=SQL.identifier(self._table),
+                            model_filter=model_filter,
+                            secrecy_filter=secrecy_filter,
+                            records=SQL.identifier(records._table),
+                            record_id=SQL.identifier(self._iso_evidence_id_field),
+                        ),
+                    )
+                ]
                 readable = ["|", *readable, *tombstone]
             if not self._iso_evidence_fixed_model:
                 readable = ["&", (self._iso_evidence_model_field, "=", model_name), *readable]
