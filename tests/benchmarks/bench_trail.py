@@ -138,7 +138,7 @@ def write_events(cr, chains, per_chain, user_id, company_id):
             row["hash"] = previous = event_hash(row)
             buffer.write(
                 "\t".join(
-                    "\\N" if row[column] is None else str(row[column]).replace("\\", "\\\\")
+                    "\\N" if row.get(column) is None else str(row[column]).replace("\\", "\\\\")
                     for column in INSERT_COLUMNS
                 )
                 + "\n"
