@@ -233,6 +233,9 @@ class IsoControlledMixin(models.AbstractModel):
             named = ("reader_user_ids", "in", [uid])
             about_me = ("employee_id.user_id", "=", uid)
             my_team = ("employee_id.parent_id.user_id", "=", uid)
+        if mode == "read" and user.has_group(AUDITOR_GROUP):
+            # Every other branch below reads only non-restricted records: this one contains them.
+            return Domain.OR([[("confidentiality", "!=", "restricted")], [("owner_user_id", "=", uid)], [named]])
         branches = [
             [("confidentiality", "in", ["public", "internal"])],
             [("owner_user_id", "=", uid)],
@@ -248,8 +251,6 @@ class IsoControlledMixin(models.AbstractModel):
                     my_team,
                 ]
             )
-        if mode == "read" and user.has_group(AUDITOR_GROUP):
-            branches.append([("confidentiality", "!=", "restricted")])
         return Domain.OR(branches)
 
     @api.depends_context("uid")

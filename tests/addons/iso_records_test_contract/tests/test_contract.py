@@ -47,12 +47,14 @@ class ContractCase(TransactionCase):
         # The person records are about, whose name anonymisation removes.
         cls.subject = env["hr.employee"].create({"name": SUBJECT_NAME, "department_id": cls.operations.id})
         env["ir.config_parameter"].set_param("iso_records.retention_grace_days", "10")
+        # One day for everyone: the superuser's and each user's "today" must not differ around midnight.
+        env.user.tz = "UTC"
         cls.today = fields.Date.context_today(env[TEST_MODEL])
 
     @classmethod
     def _user(cls, login, group, department):
         password = f"{login}-Secret-42"
-        user = new_test_user(cls.env, login, groups=group, password=password)
+        user = new_test_user(cls.env, login, groups=group, password=password, tz="UTC")
         cls.passwords[user] = password
         cls.employee_of[user] = cls.env["hr.employee"].create(
             {"name": user.name, "user_id": user.id, "department_id": department.id}
