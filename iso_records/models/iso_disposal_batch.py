@@ -381,13 +381,15 @@ class IsoDisposalBatch(models.Model):
         return self.env.cr.fetchone()[0]
 
     def _finish(self):
+        # Wait for a worker that is closing the batch rather than give up on it: that worker may have seen
+        # this one's last lines still pending and left the batch open. If it closed the batch meanwhile,
+        # the lock fails as a serialization failure; otherwise the count below sees every committed line.
         try:
             with self.env.cr.savepoint(flush=False):
-                self.env.cr.execute(
-                    "SELECT id FROM iso_disposal_batch WHERE id = %s FOR NO KEY UPDATE NOWAIT", [self.id]
-                )
+                self.env.cr.execute("SET LOCAL lock_timeout = '30s'")
+                self.env.cr.execute("SELECT id FROM iso_disposal_batch WHERE id = %s FOR NO KEY UPDATE", [self.id])
         except (pg_errors.SerializationFailure, pg_errors.LockNotAvailable):
-            return  # another worker applied the last lines and is closing the batch
+            return  # another worker closed the batch, or is still holding it: the next run closes it
         self.invalidate_recordset()
         if self.state == "approved" and not self._pending_count():
             workflow(self).write({"state": "done", "done_date": fields.Datetime.now()})

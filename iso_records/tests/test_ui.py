@@ -191,3 +191,62 @@ class TestIsoRiskApprovalTour(HttpCase):
             (signature.signer_id, signature.meaning, signature.operation), (approver, "approved", "approve")
         )
         self.assertEqual(signature.content_hash, risk._iso_content_hash())
+
+
+@tagged("post_install", "-at_install")
+class TestIsoContractTours(HttpCase):
+    def test_administrator_takes_a_record_out_of_a_hold_with_a_reason(self):
+        administrator = new_test_user(
+            self.env,
+            "tour_iso_hold_admin",
+            groups="base.group_user,iso_records.group_iso_administrator",
+            password="tour_iso_hold_admin",
+        )
+        document = self.env["iso.record"].create(
+            {
+                "title": "Tour hold document",
+                "record_type_id": self.env.ref("iso_records.record_type_procedure").id,
+                "body": "<p>x</p>",
+            }
+        )
+        risk = self.env["iso.risk"].create({"title": "Tour hold risk", "likelihood": 2, "severity": 3})
+        hold = self.env["iso.legal.hold"].create(
+            {
+                "name": "Tour claim",
+                "scope": "records",
+                "item_ids": [
+                    (0, 0, {"record_ref": f"iso.record,{document.id}"}),
+                    (0, 0, {"record_ref": f"iso.risk,{risk.id}"}),
+                ],
+            }
+        )
+        self.start_tour(
+            f"/odoo/action-iso_records.iso_legal_hold_action/{hold.id}",
+            "iso_records_hold_remove_record_tour",
+            login=administrator.login,
+        )
+        self.assertTrue(document.on_hold)
+        self.assertFalse(risk.on_hold)
+        released = self.env["iso.trail.event"].search(
+            [("res_model", "=", "iso.risk"), ("res_id", "=", risk.id), ("event_type", "=", "hold_released")]
+        )
+        self.assertIn("no longer concerns", released.reason)
+
+    def test_supplier_smart_button_opens_every_kind_of_evidence(self):
+        user = new_test_user(
+            self.env,
+            "tour_iso_supplier_user",
+            groups="base.group_user,base.group_partner_manager,iso_records.group_iso_user",
+            password="tour_iso_supplier_user",
+        )
+        supplier = self.env["res.partner"].create({"name": "Tour calibration lab", "is_company": True})
+        self.env["iso.record"].create(
+            {
+                "title": "Tour calibration certificate",
+                "record_type_id": self.env.ref("iso_records.record_type_calibration_certificate").id,
+                "partner_id": supplier.id,
+                "body": "<p>x</p>",
+            }
+        )
+        self.env["iso.risk"].create({"title": "Tour supplier risk: late calibration", "partner_id": supplier.id})
+        self.start_tour(f"/odoo/res.partner/{supplier.id}", "iso_records_supplier_evidence_tour", login=user.login)
