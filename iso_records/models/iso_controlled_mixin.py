@@ -497,7 +497,11 @@ class IsoControlledMixin(models.AbstractModel):
         given = set().union(*(protected & set(vals) for vals in vals_list))
         if not given:
             return
-        defaults = self.default_get(sorted(given))
+        # The field's own default, never one a caller can put in the context or in ir.default.
+        defaults = {}
+        for name in given:
+            field = self._fields[name]
+            defaults[name] = field.convert_to_write(field.default(self), self) if field.default else False
         for vals in vals_list:
             self._iso_refuse_workflow_only(
                 [
@@ -533,6 +537,11 @@ class IsoControlledMixin(models.AbstractModel):
         if not (self.env.su or in_workflow(self.env)):
             self._iso_check_auditor_writes_nothing()
             self._iso_check_create_values(vals_list)
+            # A "default_state" sent in the context would otherwise fill a workflow-only field unseen.
+            protected = self._iso_workflow_only_fields()
+            forged = [key for key in self.env.context if key.startswith("default_") and key[8:] in protected]
+            if forged:
+                self = self.with_context({key: value for key, value in self.env.context.items() if key not in forged})  # noqa: PLW0642
         self._iso_prepare_create(vals_list)
         self._iso_check_linked_attachments(vals_list)
         # The audit trail records creation; a chatter message per record would only repeat it.

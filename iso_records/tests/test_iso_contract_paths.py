@@ -44,6 +44,10 @@ class TestIsoContractPaths(IsoRecordCase):
             self.env["iso.training.evaluation.wizard"].with_user(self.iso_manager).create(
                 {"record_id": training.id, "effectiveness": "effective"}
             )
+        with self.assertRaises(AccessError):
+            self.env["iso.signature.wizard"].with_user(self.stranger).with_context(
+                default_res_model="iso.record", default_res_id=self.secret.id
+            ).create({"operation": "approve", "meaning": "approved"})
         with self.assertRaisesRegex(UserError, "has no signatures"):
             self.env["iso.signature.wizard"].with_user(self.stranger).create(
                 {"res_model": "res.partner", "res_id": self.supplier.id, "operation": "approve", "meaning": "approved"}
@@ -229,3 +233,19 @@ class TestIsoContractRpc(HttpCase):
         error = self.call("iso.risk", "get_heat_map", [], {"domain": "not a domain"})
         self.assertEqual(error.get("name"), "odoo.exceptions.UserError", error)
         self.assertFalse(any(records.mapped("retention_until")))
+
+
+@tagged("post_install", "-at_install")
+class TestIsoForgedDefaults(IsoRecordCase):
+    def test_a_default_in_the_context_does_not_fill_a_workflow_field(self):
+        Record = self.env["iso.record"].with_user(self.iso_manager)
+        record = Record.with_context(default_state="effective", default_approver_id=self.approver.id).create(
+            {"title": "Forged", "record_type_id": self.procedure_type.id, "body": "<p>x</p>"}
+        )
+        self.assertEqual((record.state, record.approver_id), ("draft", self.env["res.users"]))
+        with self.assertRaisesRegex(UserError, "State: set by the workflow"):
+            Record.with_context(default_state="effective").create(
+                {"title": "Forged", "record_type_id": self.procedure_type.id, "state": "effective"}
+            )
+        risk = self.env["iso.risk"].with_user(self.iso_manager).with_context(default_retention_until="2000-01-01")
+        self.assertFalse(risk.create({"title": "Forged"}).retention_until)

@@ -40,8 +40,10 @@ class IsoTargetWizardMixin(models.AbstractModel):
 
     @api.model_create_multi
     def create(self, vals_list):
+        # Defaults from the context fill the dialog too: they are checked like the values given.
+        context_defaults = {key[8:]: value for key, value in self.env.context.items() if key.startswith("default_")}
         for vals in vals_list:
-            self._iso_check_targets(vals)
+            self._iso_check_targets({**context_defaults, **vals})
         return super().create(vals_list)
 
     def write(self, vals):
