@@ -537,11 +537,13 @@ class IsoControlledMixin(models.AbstractModel):
         if not (self.env.su or in_workflow(self.env)):
             self._iso_check_auditor_writes_nothing()
             self._iso_check_create_values(vals_list)
-            # A "default_state" sent in the context would otherwise fill a workflow-only field unseen.
+            # A "default_state" sent in the context would otherwise fill a workflow-only field unseen. The
+            # context is replaced, not extended: only that removes the keys.
             protected = self._iso_workflow_only_fields()
             forged = [key for key in self.env.context if key.startswith("default_") and key[8:] in protected]
             if forged:
-                self = self.with_context({key: value for key, value in self.env.context.items() if key not in forged})  # noqa: PLW0642
+                kept = {key: value for key, value in self.env.context.items() if key not in forged}
+                self = self.with_context(kept)  # noqa: PLW0642  # pylint: disable=context-overridden
         self._iso_prepare_create(vals_list)
         self._iso_check_linked_attachments(vals_list)
         # The audit trail records creation; a chatter message per record would only repeat it.
