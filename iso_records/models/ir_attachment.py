@@ -48,13 +48,14 @@ class IrAttachment(models.Model):
                 )
         self.flush_recordset(["res_model", "res_id"])
         cr.execute(SQL(" UNION ").join(links))
-        by_record = {}
+        attachment_of = {}
         for model_name, record_id, attachment_id in cr.fetchall():
-            by_record.setdefault((model_name, record_id), attachment_id)
-        for (model_name, record_id), attachment_id in by_record.items():
-            record = self.env[model_name].sudo().with_context(active_test=False).browse(record_id).exists()
-            if record and record._iso_is_locked():
-                return self.browse(attachment_id)
+            attachment_of.setdefault(model_name, {}).setdefault(record_id, attachment_id)
+        for model_name, by_record in attachment_of.items():
+            records = self.env[model_name].sudo().with_context(active_test=False).browse(by_record).exists()
+            locked = records.filtered(lambda record: record._iso_is_locked())
+            if locked:
+                return self.browse(by_record[locked[0].id])
         return self.browse()
 
     def _iso_check_not_signed(self):

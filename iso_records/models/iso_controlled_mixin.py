@@ -276,17 +276,17 @@ class IsoControlledMixin(models.AbstractModel):
         domain = self._iso_access_domain("write", in_sql=True)
         return domain if wanted else ["!", *domain]
 
-    def _iso_check_auditor_writes_nothing(self):
+    def _iso_is_auditor_only(self):
         user = self.env.user
-        if self.env.su or in_workflow(self.env):
-            return
-        if user.has_group(AUDITOR_GROUP) and not user.has_group(MANAGER_GROUP):
+        return not self.env.su and user.has_group(AUDITOR_GROUP) and not user.has_group(MANAGER_GROUP)
+
+    def _iso_check_auditor_writes_nothing(self):
+        if not in_workflow(self.env) and self._iso_is_auditor_only():
             raise AccessError(self.env._("ISO auditors read evidence; they cannot create, change or delete it."))
 
     def _iso_check_may_act(self, action):
         """Auditors change nothing and start nothing: no new revision, no signature, no verification."""
-        user = self.env.user
-        if not self.env.su and user.has_group(AUDITOR_GROUP) and not user.has_group(MANAGER_GROUP):
+        if self._iso_is_auditor_only():
             raise AccessError(
                 self.env._("%(action)s: ISO auditors read evidence; they start and change nothing.", action=action)
             )

@@ -117,19 +117,24 @@ class IsoControlledMixin(models.AbstractModel):
         domains = [domain for domain in (hold._held_domain(self._name) for hold in holds) if domain is not None]
         return Domain.OR(domains) if domains else Domain.FALSE_DOMAIN
 
+    @api.model
+    def _iso_held_query(self):
+        """The ids of this model's records that an active legal hold keeps, as a query (archived ones too)."""
+        records = self.sudo().with_context(active_test=False)
+        return records._search(records._iso_active_hold_domain())
+
     def _compute_on_hold(self):
         held = (
             self.sudo()
             .with_context(active_test=False)
-            .search(Domain.AND([[("id", "in", self.ids)], self._iso_active_hold_domain()]))
+            .search([("id", "in", self.ids), ("id", "in", self._iso_held_query())])
         )
         for record in self:
             record.on_hold = record in held
 
     def _search_on_hold(self, operator, value):
         held = self._iso_boolean_search(self.env._("On Legal Hold"), operator, value)
-        held_ids = self.sudo().with_context(active_test=False)._search(self._iso_active_hold_domain())
-        return [("id", "in" if held else "not in", held_ids)]
+        return [("id", "in" if held else "not in", self._iso_held_query())]
 
     def _iso_keep_from_disposal(self):
         """A new legal hold takes its records out of pending disposal lines. A sweep holding those lines

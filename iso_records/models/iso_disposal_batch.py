@@ -88,8 +88,7 @@ class IsoDisposalBatch(models.Model):
 
     @api.model
     def _active_holds_sql(self, model):
-        records = model.sudo().with_context(active_test=False)
-        return records._search(records._iso_active_hold_domain()).subselect()
+        return model._iso_held_query().subselect()
 
     @api.model
     def _collect_model(self, model, company, batch):

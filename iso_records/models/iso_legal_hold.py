@@ -1,7 +1,7 @@
 from odoo import Command, api, fields, models
 from odoo.exceptions import AccessError, UserError, ValidationError
 
-from ..tools import in_workflow, text_argument, workflow
+from ..tools import TRAIL_REASON_KEY, in_workflow, text_argument, workflow
 
 FILTER_FIELDS = (
     "filter_model_id",
@@ -169,7 +169,7 @@ class IsoLegalHold(models.Model):
                 added._iso_keep_from_disposal()
                 removed._iso_trail_log(
                     "hold_released",
-                    reason=self.env.context.get("iso_trail_reason")
+                    reason=self.env.context.get(TRAIL_REASON_KEY)
                     or self.env._("No longer in the scope of: %s", hold.name),
                 )
         return result

@@ -1,8 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import in_workflow
-
 
 class IsoLegalHoldItem(models.Model):
     """One record, of any controlled model, that a legal hold keeps. Taken out of an active hold only
@@ -51,7 +49,7 @@ class IsoLegalHoldItem(models.Model):
             item.record_ref = f"{item.res_model},{item.res_id}" if item.res_model and item.res_id else False
 
     def _inverse_record_ref(self):
-        # Only while the item is being made: the ORM's create writes the inverse once.
+        # create() reads the record itself; on an existing item this write is refused (evidence).
         for item in self:
             if item.record_ref:
                 item.res_model = item.record_ref._name
@@ -91,12 +89,6 @@ class IsoLegalHoldItem(models.Model):
         record.check_access("read")
         vals["reference"] = record.sudo()._iso_trail_reference()
 
-    def write(self, vals):
-        # The computed reference is written back by the ORM on create; anything else is the workflow's.
-        if set(vals) <= {"record_ref"} and not in_workflow(self.env):
-            return True
-        return super().write(vals)
-
     @api.constrains("res_model", "res_id", "hold_id")
     def _check_same_company(self):
         for item in self:
@@ -110,12 +102,3 @@ class IsoLegalHoldItem(models.Model):
                         hold_company=item.hold_id.company_id.name,
                     )
                 )
-
-    def _records(self):
-        """The records these items keep, as one recordset per model."""
-        records = {}
-        for model_name, items in self.grouped("res_model").items():
-            records[model_name] = (
-                self.env[model_name].sudo().with_context(active_test=False).browse(items.mapped("res_id")).exists()
-            )
-        return records

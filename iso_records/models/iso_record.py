@@ -224,10 +224,6 @@ class IsoRecord(models.Model):
                 vals["clause_ids"] = [Command.set(record_type.clause_ids.ids)]
         return super()._iso_prepare_create([vals for vals in vals_list if not defaults.get(vals.get("record_type_id"))])
 
-    def _iso_responsible_user(self):
-        self.ensure_one()
-        return self.owner_user_id or self.author_id
-
     @api.ondelete(at_uninstall=False)
     def _unlink_only_drafts(self):
         if in_workflow(self.env):

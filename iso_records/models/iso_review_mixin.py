@@ -36,9 +36,14 @@ class IsoReviewMixin(models.AbstractModel):
         self.ensure_one()
         return relativedelta(years=1)
 
+    def _iso_under_review(self):
+        """Those of these records that are under periodic review."""
+        domain = self._iso_review_domain()
+        return self.filtered_domain(domain) if domain else self
+
     def _compute_review_due(self):
         today = fields.Date.context_today(self)
-        reviewed = self.filtered_domain(self._iso_review_domain()) if self._iso_review_domain() else self
+        reviewed = self._iso_under_review()
         for record in self:
             record.review_due = bool(
                 record in reviewed and record.next_review_date and record.next_review_date <= today
@@ -59,7 +64,7 @@ class IsoReviewMixin(models.AbstractModel):
         label = self.env._("Reviewed, no change")
         self._iso_check_may_act(label)
         today = fields.Date.context_today(self)
-        in_review = self.filtered_domain(self._iso_review_domain()) if self._iso_review_domain() else self
+        in_review = self._iso_under_review()
         for record in self:
             if record not in in_review:
                 raise UserError(
