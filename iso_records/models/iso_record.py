@@ -224,14 +224,6 @@ class IsoRecord(models.Model):
                 vals["clause_ids"] = [Command.set(record_type.clause_ids.ids)]
         return super()._iso_prepare_create([vals for vals in vals_list if not defaults.get(vals.get("record_type_id"))])
 
-    @api.ondelete(at_uninstall=False)
-    def _unlink_only_drafts(self):
-        if in_workflow(self.env):
-            return
-        for record in self:
-            if record.state != "draft":
-                raise UserError(record._iso_locked_delete_message())
-
     @api.depends("name", "title", "revision_number", "kind")
     def _compute_display_name(self):
         for record in self:
