@@ -15,6 +15,12 @@ ISO_DB_USER="${ISO_DB_USER:-${PGUSER:-$(id -un)}}"
 ISO_DB_PASSWORD="${ISO_DB_PASSWORD:-${PGPASSWORD:-}}"
 ISO_DB_NAME="${ISO_DB_NAME:-iso_records}"
 ISO_HTTP_PORT="${ISO_HTTP_PORT:-8069}"
+# Served by setup/run: 0 workers is Odoo's threaded mode; more is prefork mode, with the websocket
+# (gevent) worker on ISO_GEVENT_PORT and ISO_MAX_CRON_THREADS cron worker processes.
+ISO_WORKERS="${ISO_WORKERS:-0}"
+ISO_MAX_CRON_THREADS="${ISO_MAX_CRON_THREADS:-1}"
+ISO_GEVENT_PORT="${ISO_GEVENT_PORT:-8072}"
+ISO_PROXY_MODE="${ISO_PROXY_MODE:-0}"
 ISO_ADDONS="iso_records,iso_records_audit,iso_records_capa"
 # Test-only addons (tests/addons): installed by setup/test beside the product, never by setup/run.
 ISO_TEST_ADDONS="iso_records_test_contract"
