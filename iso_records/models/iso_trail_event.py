@@ -5,6 +5,7 @@ from psycopg2 import errors as pg_errors
 from psycopg2.extras import execute_values
 
 from odoo import api, fields, models
+from odoo.tools import format_datetime
 
 EVENT_TYPES = [
     ("create", "Created"),
@@ -24,6 +25,8 @@ SEPARATOR = "\x1f"
 CHAIN_LOCK_SPACE = 0x150
 CHAIN_LOCK_BUCKETS = 1024
 TIME_FORMAT = "%Y-%m-%dT%H:%M:%S.%f"
+# How the trail and its reports show times, in the reader's time zone: unambiguous in every language.
+READABLE_TIME_FORMAT = "yyyy-MM-dd HH:mm:ss"
 # The same canonical form, in SQL, for verification. Keep both in step.
 SQL_CANONICAL = """concat_ws(E'\\x1f', coalesce(previous_hash, ''), chain_key, sequence::text, res_model,
     res_id::text, coalesce(reference, ''), event_type, coalesce(changes, ''), coalesce(reason, ''),
@@ -126,12 +129,59 @@ class IsoTrailEvent(models.Model):
             CREATE INDEX IF NOT EXISTS iso_trail_event_res_index ON iso_trail_event (res_model, res_id);
         """)
 
+    @api.depends("reference", "res_model", "res_id", "event_type", "event_time")
+    def _compute_display_name(self):
+        # Only the event's own columns: the record may be gone, or hidden from whoever reads the trail.
+        kinds = dict(self._fields["event_type"]._description_selection(self.env))
+        for event in self:
+            record = event.reference or f"{self._model_description(event.res_model)} #{event.res_id}"
+            event.display_name = " · ".join(
+                [record, kinds.get(event.event_type, event.event_type or ""), event._readable_time()]
+            )
+
+    def _readable_time(self):
+        return format_datetime(self.env, self.event_time, dt_format=READABLE_TIME_FORMAT)
+
+    def _model_description(self, model_name):
+        model = self.env.get(model_name) if model_name else None
+        return model._description if model is not None else model_name or ""
+
     def _compute_changes_display(self):
+        lines_by_event = self._change_lines()
+        for event in self:
+            event.changes_display = "\n".join(
+                f"{label}: {old} → {new}" if old is not None else f"{label}: {new}"
+                for label, old, new in lines_by_event[event.id]
+            )
+
+    def _change_lines(self):
+        """Each event's changes in words, as {event id: [(field label, old or None, new)]}: field and
+        selection labels from the model's definition, names as the trail stored them. ``old`` is None
+        where the event has no previous value (creation, signature, disposal...)."""
+        formatter = _ChangeFormatter(self.env)
+        decoded = {event.id: json.loads(event.changes or "[]") for event in self}
+        formatter.prefetch_names(
+            (self._trail_field(event.res_model, change.get("field")), change.get(side))
+            for event in self
+            for change in decoded[event.id]
+            for side in ("old", "new")
+        )
+        result = {}
         for event in self:
             lines = []
-            for change in json.loads(event.changes or "[]"):
-                lines.append(f"{change.get('label')}: {_display(change.get('old'))} → {_display(change.get('new'))}")
-            event.changes_display = "\n".join(lines)
+            for change in decoded[event.id]:
+                field = self._trail_field(event.res_model, change.get("field"))
+                label = field._description_string(self.env) if field else change.get("label") or ""
+                old = (
+                    formatter.text(event, field, change.get("old")) if event.event_type in ("change", "state") else None
+                )
+                lines.append((label, old, formatter.text(event, field, change.get("new"))))
+            result[event.id] = lines
+        return result
+
+    def _trail_field(self, model_name, field_name):
+        model = self.env.get(model_name) if model_name else None
+        return model._fields.get(field_name) if model is not None and field_name else None
 
     def _iso_evidence_origin(self):
         return self.env._("the audit trail is append-only; ISO Records itself appends it.")
@@ -214,9 +264,88 @@ class IsoTrailEvent(models.Model):
                 raise failure from None
 
 
-def _display(value):
-    if isinstance(value, dict):
-        return value.get("name") or value.get("id")
-    if value in (None, False, ""):
-        return "—"
-    return value
+class _ChangeFormatter:
+    """Turns the values the trail stored into what a reader understands: labels for selections and
+    booleans, names for relations, times in the reader's time zone; dates and times read YYYY-MM-DD,
+    which no reader can take for another day."""
+
+    def __init__(self, env):
+        self.env = env
+        self._selections = {}
+        self._names = {}
+        self._ = env._
+        # The keys of the structured values the contract writes (signatures, disposals, acknowledgements).
+        self.keys = {
+            "employee": self._("Employee"),
+            "operation": self._("Operation"),
+            "meaning": self._("Meaning"),
+            "revision": self._("Revision"),
+            "action": self._("Action"),
+            "origin": self._("Origin"),
+            "policy": self._("Policy"),
+            "batch": self._("Batch"),
+            "content_hash": self._("Content hash"),
+        }
+        self.key_fields = {
+            "meaning": env["iso.signature"]._fields["meaning"],
+            "action": env["iso.disposal.line"]._fields["action"],
+            "origin": env["iso.disposal.line"]._fields["origin"],
+        }
+
+    def selection_label(self, field, value):
+        if field not in self._selections:
+            self._selections[field] = dict(field._description_selection(self.env))
+        return self._selections[field].get(value, value)
+
+    def prefetch_names(self, fields_and_values):
+        """Read, once per model, the names of the records that x2many values list, as far as the reader
+        may read them; the others show as their ids."""
+        wanted = {}
+        for field, value in fields_and_values:
+            if field and field.type in ("one2many", "many2many") and isinstance(value, list):
+                wanted.setdefault(field.comodel_name, set()).update(value)
+        for model_name, ids in wanted.items():
+            # A search applies the reader's rules, also those of attachments (which follow their record).
+            readable = self.env[model_name].with_context(active_test=False).search([("id", "in", list(ids))])
+            self._names[model_name] = {record.id: record.display_name for record in readable}
+
+    def text(self, event, field, value):
+        kind = field.type if field is not None else None
+        if kind == "boolean" and value is not None:
+            return self._("Yes") if value else self._("No")
+        if value in (None, False, "", []):
+            return "—"
+        if isinstance(value, dict):
+            return self.structured(event, value)
+        if kind == "selection":
+            value = self.selection_label(field, value)
+        elif kind in ("one2many", "many2many") and isinstance(value, list):
+            names = self._names.get(field.comodel_name, {})
+            value = ", ".join(names.get(record_id, f"#{record_id}") for record_id in value)
+        elif kind == "datetime":
+            value = format_datetime(self.env, value[:19].replace("T", " "), dt_format=READABLE_TIME_FORMAT)
+        return str(value)
+
+    def structured(self, event, value):
+        """A record stored as its name, or what a signature, disposal or acknowledgement recorded."""
+        name = value.get("name")
+        meaning = value.get("meaning")
+        if name and meaning and name.endswith(f" ({meaning})"):
+            name = name[: -len(f" ({meaning})")]  # the signer: the meaning follows as its label
+        parts = [name] if name else []
+        for key, label in self.keys.items():
+            if value.get(key) in (None, False, ""):
+                continue
+            parts.append(f"{label}: {self.key_text(event, key, value[key])}")
+        if not parts:
+            return f"#{value['id']}" if value.get("id") else "—"
+        return " · ".join(str(part) for part in parts)
+
+    def key_text(self, event, key, value):
+        if key in self.key_fields:
+            return self.selection_label(self.key_fields[key], value)
+        if key == "operation":
+            model = self.env.get(event.res_model)
+            operations = model._iso_signable_operations() if hasattr(model, "_iso_signable_operations") else {}
+            return operations.get(value, {}).get("label", value)
+        return value
