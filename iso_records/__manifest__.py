@@ -51,6 +51,7 @@
         "demo/iso_record_demo.xml",
         "demo/iso_risk_demo.xml",
         "demo/iso_competence_demo.xml",
+        "demo/iso_disposal_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

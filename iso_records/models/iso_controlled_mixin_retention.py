@@ -17,6 +17,9 @@ class IsoControlledMixin(models.AbstractModel):
 
     # Which state starts which retention clock (see iso.retention.policy's start events).
     _iso_retention_event_of_state = {}
+    # Which date field holds the day each start event happened, where the model keeps one
+    # (e.g. {"filed": "effective_date"}); see _iso_retention_event_date.
+    _iso_retention_event_date_fields = {}
     # The date a legal hold filter's "from" and "to" compare with.
     _iso_hold_date_field = "create_date"
 
@@ -27,7 +30,21 @@ class IsoControlledMixin(models.AbstractModel):
     retention_until = fields.Date(
         readonly=True, copy=False, index=True, tracking=True, help="Kept at least until this day."
     )
-    retention_due = fields.Boolean(compute="_compute_retention_due", search="_search_retention_due")
+    retention_due = fields.Boolean(
+        compute="_compute_retention_due",
+        search="_search_retention_due",
+        help="Its retention period is over and it was not disposed of yet.",
+    )
+    retention_collectable = fields.Boolean(
+        string="Ready for Disposal",
+        compute="_compute_retention_collectable",
+        search="_search_retention_collectable",
+        help="Its retention and the grace days of Settings are over: the next collection takes it, "
+        "unless a legal hold keeps it.",
+    )
+    retention_action = fields.Selection(
+        related="retention_policy_id.action", string="At the End", help="What its policy does when retention ends."
+    )
     on_hold = fields.Boolean(
         string="On Legal Hold",
         compute="_compute_on_hold",
@@ -44,11 +61,31 @@ class IsoControlledMixin(models.AbstractModel):
     def _compute_retention_due(self):
         today = fields.Date.context_today(self)
         for record in self:
-            record.retention_due = bool(record.retention_until and record.retention_until < today)
+            record.retention_due = bool(
+                record.retention_until and record.retention_until < today and not record.disposed_date
+            )
 
     def _search_retention_due(self, operator, value):
-        due = [("retention_until", "!=", False), ("retention_until", "<", fields.Date.context_today(self))]
-        return due if self._iso_boolean_search(self.env._("Retention Due"), operator, value) else ["!", "&", *due]
+        due = self._iso_retention_over_domain(fields.Date.context_today(self))
+        return due if self._iso_boolean_search(self.env._("Retention Due"), operator, value) else ["!", *due]
+
+    def _compute_retention_collectable(self):
+        cutoff = self.env["iso.disposal.batch"]._disposal_cutoff()
+        for record in self:
+            record.retention_collectable = bool(
+                record.retention_until and record.retention_until < cutoff and not record.disposed_date
+            )
+
+    def _search_retention_collectable(self, operator, value):
+        due = self._iso_retention_over_domain(self.env["iso.disposal.batch"]._disposal_cutoff())
+        return due if self._iso_boolean_search(self.env._("Ready for Disposal"), operator, value) else ["!", *due]
+
+    @api.model
+    def _iso_retention_over_domain(self, before):
+        """Not disposed of yet and kept until a day before ``before``."""
+        return Domain.AND(
+            [[("retention_until", "!=", False)], [("retention_until", "<", before)], [("disposed_date", "=", False)]]
+        )
 
     def _iso_may_choose_retention(self):
         return self.env.su or self.env.user.has_group("iso_records.group_iso_administrator")
@@ -96,16 +133,30 @@ class IsoControlledMixin(models.AbstractModel):
         for event in self._iso_retention_events(vals):
             self._iso_start_retention(event)
 
+    def _iso_retention_event_date(self, start_event):
+        """The day ``start_event`` happened to this record, as the model keeps it (its filing or effective
+        date, the day it was closed...), or False when the model keeps no such date: the clock then starts
+        on the day the event is seen. Models with a date of their own name it in
+        ``_iso_retention_event_date_fields`` or override this."""
+        self.ensure_one()
+        field = self._iso_retention_event_date_fields.get(start_event)
+        return bool(field) and self[field]
+
     def _iso_start_retention(self, start_event, start_date=None):
-        """Start the retention clock of the records whose policy waits for ``start_event``."""
-        start_date = start_date or fields.Date.context_today(self)
+        """Start the retention clock of the records whose policy waits for ``start_event``: on ``start_date``
+        when the caller knows it (an employee's departure date), else on the day the record itself says the
+        event happened, else today."""
+        today = fields.Date.context_today(self)
         for policy, records in self.grouped("retention_policy_id").items():
             if not policy or policy.start_event != start_event:
                 continue
             waiting = records.filtered(lambda record: not record.retention_start_date)
-            if waiting:
-                workflow(waiting.sudo(), self.env._("Retention clock started: %s", start_event)).write(
-                    {"retention_start_date": start_date, "retention_until": policy._retention_until(start_date)}
+            by_date = waiting.grouped(
+                lambda record: start_date or record._iso_retention_event_date(start_event) or today
+            )
+            for day, group in by_date.items():
+                workflow(group.sudo(), self.env._("Retention clock started: %s", start_event)).write(
+                    {"retention_start_date": day, "retention_until": policy._retention_until(day)}
                 )
 
     # ------------------------------------------------------------------

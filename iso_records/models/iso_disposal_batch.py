@@ -220,20 +220,65 @@ class IsoDisposalBatch(models.Model):
                 )
 
     def action_collect_now(self):
+        """Collect now what the daily sweep would, in each company selected, and say what was collected."""
         if not self.env.user.has_group("iso_records.group_iso_administrator"):
             raise UserError(self.env._("Collect: only ISO administrators collect records for disposal."))
-        batch = self._collect(self.env.company, requested_by=self.env.user)
-        if not batch:
+        batches = self.browse()
+        for company in self.env.companies:
+            batches |= self.with_company(company)._collect(company, requested_by=self.env.user)
+        return batches.with_env(self.env)._collect_notification()
+
+    def _collect_notification(self):
+        """The notification telling what a collection made of these batches, which it then opens."""
+        if not self:
             return {
                 "type": "ir.actions.client",
                 "tag": "display_notification",
                 "params": {
-                    "title": self.env._("Nothing to dispose"),
-                    "message": self.env._("No record of %s is due and free of legal holds.", self.env.company.name),
+                    "title": self.env._("Nothing to collect"),
+                    "message": self.env._("Nothing is due for disposal today."),
                     "type": "info",
+                    "sticky": False,
                 },
             }
-        return {"type": "ir.actions.act_window", "res_model": self._name, "res_id": batch.id, "view_mode": "form"}
+        self.env.cr.execute(
+            "SELECT count(*), count(DISTINCT (res_model, res_id)) FROM iso_disposal_line WHERE batch_id = ANY(%s)",
+            [self.ids],
+        )
+        lines, records = self.env.cr.fetchone()
+        message = self.env._(
+            "Collected %(records)s into %(batches)s (%(lines)s).",
+            records=self.env._("1 record") if records == 1 else self.env._("%s records", records),
+            batches=self.env._("1 disposal batch") if len(self) == 1 else self.env._("%s disposal batches", len(self)),
+            lines=self.env._("1 line") if lines == 1 else self.env._("%s lines", lines),
+        )
+        if len(self) == 1:
+            opened = {"res_id": self.id, "views": [(False, "form")]}
+        else:
+            opened = {"domain": [("id", "in", self.ids)], "views": [(False, "list"), (False, "form")]}
+        return {
+            "type": "ir.actions.client",
+            "tag": "display_notification",
+            "params": {
+                "title": self.env._("Collected for disposal"),
+                "message": message,
+                "type": "success",
+                "sticky": False,
+                "next": {
+                    "type": "ir.actions.act_window",
+                    "name": self.env._("Disposal Batches"),
+                    "res_model": self._name,
+                    "target": "current",
+                    **opened,
+                },
+            },
+        }
+
+    @api.model
+    def _collect_for(self, company_id):
+        """Server-side collection for data files, as the daily sweep makes it (never reachable over RPC)."""
+        company = self.env["res.company"].browse(company_id)
+        return self.with_company(company)._collect(company)
 
     # ------------------------------------------------------------------
     # Approval
@@ -306,6 +351,12 @@ class IsoDisposalBatch(models.Model):
             )
         )
         self.env.ref("iso_records.ir_cron_iso_disposal").sudo()._trigger()
+
+    def _approve_as(self, user_id, reason=None):
+        """Server-side approval for data files (never reachable over RPC): signed by ``user_id``, whose
+        password is not asked, as _iso_sign_as signs records."""
+        for batch in self:
+            batch.with_user(user_id)._approve(reason)
 
     def _reject(self, reason):
         self._check_can_decide()

@@ -6,10 +6,23 @@ from .iso_controlled_mixin_retention import ANONYMISED
 
 
 class IsoRecord(models.Model):
-    """What disposing of a record does beyond the contract's generic actions: its revisions share
-    files with the next revision and keep their own copy of the title and body."""
+    """When a record's retention clock starts, and what disposing of it does beyond the contract's
+    generic actions: its revisions share files with the next revision and keep their own copy of the
+    title and body."""
 
     _inherit = "iso.record"  # pylint: disable=consider-merging-classes-inherited
+    # A record is filed, and a document approved, on its effective date.
+    _iso_retention_event_date_fields = {"filed": "effective_date", "effective": "effective_date"}
+
+    def _iso_retention_event_date(self, start_event):
+        # Superseded on the day the next revision takes effect; made obsolete on the day it is signed.
+        if start_event == "ended":
+            return self.superseded_by_id.effective_date if self.state == "superseded" else False
+        return super()._iso_retention_event_date(start_event)
+
+    def action_collect_due_records(self):
+        """The Records Due list's button: collect what is due, of every kind of ISO record, as the sweep would."""
+        return self.env["iso.disposal.batch"].action_collect_now()
 
     @api.model
     def _iso_disposal_reference_sql(self):

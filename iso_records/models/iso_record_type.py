@@ -1,7 +1,7 @@
 from odoo import api, fields, models
 from odoo.exceptions import ValidationError
 
-from ..tools import iso_int_param
+from ..tools import iso_int_param, one_record
 from .iso_controlled_mixin import CONFIDENTIALITY
 
 RECORD_KINDS = [("document", "Controlled document"), ("record", "Operational record")]
@@ -46,7 +46,15 @@ class IsoRecordType(models.Model):
     default_confidentiality = fields.Selection(CONFIDENTIALITY, required=True, default="internal")
     retention_policy_id = fields.Many2one(
         "iso.retention.policy",
-        help="How long records of this type are kept, from which event, and what happens then.",
+        help="How long records of this type are kept, from which event, and what happens then. New types "
+        "take the default policy of Settings; records take their type's policy when they are created.",
+    )
+    without_retention_policy = fields.Boolean(
+        compute="_compute_without_retention_policy",
+        search="_search_without_retention_policy",
+        help="The type names no retention policy: its records get none, their retention clock never starts "
+        "and they are never collected for disposal. The default policy of Settings does not stand in for it: "
+        "it is given to types when they are created, so a type without a policy has none.",
     )
     record_count = fields.Integer(compute="_compute_record_count")
     is_training = fields.Boolean(
@@ -92,6 +100,29 @@ class IsoRecordType(models.Model):
                         type=record_type.name,
                     )
                 )
+
+    @api.depends("retention_policy_id")
+    def _compute_without_retention_policy(self):
+        for record_type in self:
+            record_type.without_retention_policy = not record_type.retention_policy_id
+
+    def _search_without_retention_policy(self, operator, value):
+        without = self.env["iso.controlled.mixin"]._iso_boolean_search(
+            self._fields["without_retention_policy"]._description_string(self.env), operator, value
+        )
+        return [("retention_policy_id", "=" if without else "!=", False)]
+
+    def action_open_retention_policy(self):
+        """The dialog of the record type's warning banner: choose the policy its records take."""
+        one_record(self, self.env._("Set retention policy"))
+        return {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Retention policy of %s", self.name),
+            "res_model": self._name,
+            "res_id": self.id,
+            "views": [(self.env.ref("iso_records.iso_record_type_view_form_retention").id, "form")],
+            "target": "new",
+        }
 
     def _compute_record_count(self):
         counts = dict(

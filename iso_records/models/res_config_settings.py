@@ -34,6 +34,8 @@ class ResConfigSettings(models.TransientModel):
         config_parameter="iso_records.default_retention_policy_id",
         help="Given to new record types; each record type can have its own (Retention per record type).",
     )
+    iso_record_type_without_policy_count = fields.Integer(compute="_compute_iso_record_types_without_policy")
+    iso_record_type_without_policy_text = fields.Char(compute="_compute_iso_record_types_without_policy")
     iso_retention_grace_days = fields.Integer(
         string="Grace days",
         default=30,
@@ -124,6 +126,27 @@ class ResConfigSettings(models.TransientModel):
                             value=settings[name],
                         )
                     )
+
+    @api.depends("company_id")
+    def _compute_iso_record_types_without_policy(self):
+        count = self.env["iso.record.type"].search_count([("without_retention_policy", "=", True)])
+        text = (
+            self.env._("1 record type has no retention policy")
+            if count == 1
+            else self.env._("%s record types have no retention policy", count)
+        )
+        for settings in self:
+            settings.iso_record_type_without_policy_count = count
+            settings.iso_record_type_without_policy_text = text
+
+    def action_iso_record_types_without_policy(self):
+        action = self.action_iso_retention_per_record_type()
+        action["context"] = {"search_default_without_retention_policy": 1}
+        return action
+
+    def action_iso_collect_due_records(self):
+        self.execute()
+        return self.env["iso.disposal.batch"].action_collect_now()
 
     def action_iso_retention_per_model(self):
         self.execute()

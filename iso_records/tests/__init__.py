@@ -8,6 +8,7 @@ from . import test_iso_record_erp
 from . import test_iso_trail
 from . import test_iso_reports
 from . import test_iso_retention
+from . import test_iso_retention_ui
 from . import test_iso_legal_hold
 from . import test_iso_disposal
 from . import test_iso_disposal_faults

@@ -107,7 +107,7 @@ class TestIsoDisposal(IsoRecordCase):
         with self.assertRaisesRegex(UserError, "only ISO administrators collect"):
             self.Batch.with_user(self.iso_manager).action_collect_now()
         action = self.Batch.with_user(self.iso_administrator).action_collect_now()
-        batch = self.Batch.browse(action["res_id"])
+        batch = self.Batch.browse(action["params"]["next"]["res_id"])
         self.assertEqual(batch.requested_by_id, self.iso_administrator)
         nothing = self.Batch.with_user(self.iso_administrator).action_collect_now()
         self.assertEqual(nothing["tag"], "display_notification")
@@ -132,7 +132,9 @@ class TestIsoDisposal(IsoRecordCase):
     # ------------------------------------------------------------------
     def test_approval_is_signed_by_another_administrator(self):
         record = self.filed_record("2015-03-01")
-        batch = self.Batch.browse(self.Batch.with_user(self.iso_administrator).action_collect_now()["res_id"])
+        batch = self.Batch.browse(
+            self.Batch.with_user(self.iso_administrator).action_collect_now()["params"]["next"]["res_id"]
+        )
         with self.assertRaisesRegex(UserError, "collected .* and cannot also approve it"):
             self.approve(batch, self.iso_administrator)
         with self.assertRaisesRegex(UserError, "Password: the password is wrong"):
@@ -161,7 +163,9 @@ class TestIsoDisposal(IsoRecordCase):
     def test_self_approval_allowed_by_settings(self):
         self.filed_record("2015-03-01")
         self.env["ir.config_parameter"].set_param("iso_records.disposal_self_approval", "True")
-        batch = self.Batch.browse(self.Batch.with_user(self.iso_administrator).action_collect_now()["res_id"])
+        batch = self.Batch.browse(
+            self.Batch.with_user(self.iso_administrator).action_collect_now()["params"]["next"]["res_id"]
+        )
         self.approve(batch, self.iso_administrator)
         self.assertEqual(batch.approver_id, self.iso_administrator)
 

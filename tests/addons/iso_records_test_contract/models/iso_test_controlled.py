@@ -16,6 +16,7 @@ class IsoTestControlled(models.Model):
     _iso_workflow_only = ("state", "verified_by_id")
     _iso_locked_states = ("closed",)
     _iso_retention_event_of_state = {"closed": "closed"}
+    _iso_retention_event_date_fields = {"closed": "closed_on"}
     # The note is content: it goes into the trail (as its hash) and into what is signed.
     _iso_trail_extra_fields = ("note",)
 
@@ -30,6 +31,7 @@ class IsoTestControlled(models.Model):
     )
     state = fields.Selection(TEST_STATES, default="draft", required=True, readonly=True, tracking=True)
     verified_by_id = fields.Many2one("res.users", string="Verified by", readonly=True)
+    closed_on = fields.Date(help="When the work was closed; the day it is signed closed when left empty.")
 
     @api.model
     def _iso_signable_operations(self):

@@ -655,6 +655,21 @@ class TestControlledRetention(ContractCase):
         policy.write({"duration": 3})
         self.assertEqual(record.retention_until, policy._retention_until(self.today))
 
+    def test_retention_clock_starts_on_the_day_the_model_keeps(self):
+        """A model that keeps the date of the event (here closed_on) starts the clock on that day, not on
+        the day the event is signed."""
+        policy = self.policy("archive")
+        closed_on = self.today - relativedelta(months=14)
+        record = self.closed(closed_on=closed_on)
+        self.assertEqual(record._iso_retention_event_date("closed"), closed_on)
+        self.assertEqual(record.retention_start_date, closed_on)
+        self.assertEqual(record.retention_until, closed_on + relativedelta(years=1))
+        self.assertTrue(record.retention_due, "closed 14 months ago, kept one year: due")
+        self.assertEqual(policy, record.retention_policy_id)
+        undated = self.closed()
+        self.assertFalse(undated._iso_retention_event_date("closed"))
+        self.assertEqual(undated.retention_start_date, self.today, "no date of its own: the day it is closed")
+
     def test_dispose_archive(self):
         policy = self.policy("archive")
         record, upload = self.disposal_record(policy)
