@@ -2,7 +2,7 @@
     "name": "ISO Records",
     "summary": "ISO certification records kept inside the ERP: standards, clauses, "
     "controlled documents, trail and retention",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Quality",
     "author": "ISO Records for Odoo",
     "website": "https://github.com/iso-records/iso-records-odoo",
@@ -16,6 +16,7 @@
         "data/iso_standard_data.xml",
         "data/iso.clause.csv",
         "data/iso_record_type_data.xml",
+        "data/iso_record_type_filing_data.xml",
         "data/iso_retention_policy_data.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
@@ -31,6 +32,7 @@
         "wizard/iso_disposal_approval_wizard_views.xml",
         "report/iso_disposal_certificate_report.xml",
         "views/iso_record_type_views.xml",
+        "views/iso_record_type_filing_views.xml",
         "views/iso_record_views.xml",
         "views/iso_competence_requirement_views.xml",
         "views/iso_competence_matrix_views.xml",
@@ -45,6 +47,7 @@
         "views/hr_employee_views.xml",
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
+        "views/res_users_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -23,9 +23,13 @@ from pathlib import Path
 import psycopg2
 import pytest
 
-# The previous release of iso_records: the commit production databases run before this upgrade.
-# Move it forward when a release ships (and keep its migration scripts).
-PREVIOUS_RELEASE = "d3b6f66"
+# The releases of iso_records production databases may run, each upgraded to the working tree and checked
+# by its own pair of scripts in upgrade/: (commit, version, fill script, check script). Add one when a
+# release ships with a migration of its own (and keep its migration scripts).
+RELEASES = [
+    ("d3b6f66", "18.0.1.1.0", "fill_previous.py", "check_upgraded.py"),
+    ("d6e9618", "18.0.1.2.0", "fill_18_0_1_2.py", "check_18_0_1_3.py"),
+]
 MODULE = "iso_records"
 UPGRADE_DIR = Path(__file__).resolve().parent / "upgrade"
 # A hung Odoo process fails the test instead of blocking the run.
@@ -51,25 +55,25 @@ def _repository_root():
     return Path(found.stdout.strip())
 
 
-def _extract_previous_release(root, target):
+def _extract_previous_release(root, target, release):
     commit = subprocess.run(
-        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{PREVIOUS_RELEASE}^{{commit}}"],
+        ["git", "-C", str(root), "rev-parse", "--verify", "--quiet", f"{release}^{{commit}}"],
         capture_output=True,
         text=True,
         check=False,
     )
     if commit.returncode:
         _fail(
-            f"commit {PREVIOUS_RELEASE} (the previous release) is not in {root}: "
+            f"commit {release} (a previous release) is not in {root}: "
             "fetch the full history (a shallow clone lacks it)."
         )
     archive = subprocess.run(
-        ["git", "-C", str(root), "archive", "--format=tar", PREVIOUS_RELEASE, MODULE],
+        ["git", "-C", str(root), "archive", "--format=tar", release, MODULE],
         capture_output=True,
         check=False,
     )
     if archive.returncode:
-        _fail(f"git archive {PREVIOUS_RELEASE} {MODULE} failed: {archive.stderr.decode(errors='replace').strip()}")
+        _fail(f"git archive {release} {MODULE} failed: {archive.stderr.decode(errors='replace').strip()}")
     with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as tar:
         if hasattr(tarfile, "data_filter"):
             tar.extractall(target, filter="data")
@@ -172,7 +176,8 @@ class Odoo:
         return done
 
 
-def test_previous_release_upgrades_without_losing_data():
+@pytest.mark.parametrize(("release", "version", "fill", "check"), RELEASES, ids=[release[1] for release in RELEASES])
+def test_previous_release_upgrades_without_losing_data(release, version, fill, check):
     root = _repository_root()
     source = _odoo_source()
     database = f"iso_upgrade_{os.getpid()}"
@@ -185,15 +190,15 @@ def test_previous_release_upgrades_without_losing_data():
     snapshot_env = {"ISO_UPGRADE_SNAPSHOT": str(snapshot)}
     try:
         _drop_database(database)
-        _extract_previous_release(root, previous)
-        odoo.step(f"install {MODULE} of {PREVIOUS_RELEASE} with demo data", previous, "-i", MODULE, "--stop-after-init")
-        filled = odoo.step("fill_previous.py", previous, script=UPGRADE_DIR / "fill_previous.py", env=snapshot_env)
+        _extract_previous_release(root, previous, release)
+        odoo.step(f"install {MODULE} {version} ({release}) with demo data", previous, "-i", MODULE, "--stop-after-init")
+        filled = odoo.step(fill, previous, script=UPGRADE_DIR / fill, env=snapshot_env)
         odoo.step(f"upgrade {MODULE} to the working tree", root, "-u", MODULE, "--stop-after-init", errors_fail=True)
-        checked = odoo.run("check_upgraded.py", root, script=UPGRADE_DIR / "check_upgraded.py", env=snapshot_env)
+        checked = odoo.run(check, root, script=UPGRADE_DIR / check, env=snapshot_env)
         print(f"timings (s): {odoo.timings}")
         if checked.returncode:
             _fail(
-                f"the upgraded database lost or changed data of {PREVIOUS_RELEASE} "
+                f"the upgraded database lost or changed data of {version} ({release}) "
                 f"(exit status {checked.returncode}; timings {odoo.timings}):\n"
                 f"{filled.stdout.strip()}\n{checked.stdout}"
             )

@@ -62,6 +62,27 @@ class IsoCompetenceRequirement(models.Model):
     employee_count = fields.Integer(string="Employees", compute="_compute_matrix_counts")
     gap_count = fields.Integer(string="Gaps", compute="_compute_matrix_counts")
 
+    @api.model
+    def _iso_clause_domain(self, clause_ids):
+        """Requirements serve the clauses of their kind of training and of their document to read."""
+        return [
+            "|",
+            ("record_type_id.clause_ids", "child_of", clause_ids),
+            ("document_id.clause_ids", "child_of", clause_ids),
+        ]
+
+    @api.model
+    def _iso_linked_current_domain(self):
+        return []
+
+    @api.model
+    def _iso_list_action(self):
+        return self.env["ir.actions.act_window"]._for_xml_id("iso_records.iso_competence_requirement_action")
+
+    @api.model
+    def _iso_linked_list_context(self):
+        return {}
+
     @api.constrains("name", "record_type_id", "document_id")
     def _check_what_is_required(self):
         for requirement in self:

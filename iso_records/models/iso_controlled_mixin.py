@@ -31,6 +31,29 @@ NON_CONTENT_FIELDS = {
     "retention_policy_id",
     "active",
 }
+# Models never offered as the "Other Document" of a record.
+TECHNICAL_MODEL_PREFIXES = (
+    "ir.",
+    "base",
+    "bus.",
+    "mail.",
+    "discuss.",
+    "iso.",
+    "res.users",
+    "res.groups",
+    "res.company",
+    "res.config",
+    "digest.",
+    "auth",
+    "web",
+    "utm.",
+    "resource.",
+    "report.",
+    "sms.",
+    "snailmail.",
+    "iap.",
+    "phone.",
+)
 USER_GROUP = "iso_records.group_iso_user"
 AUDITOR_GROUP = "iso_records.group_iso_auditor"
 MANAGER_GROUP = "iso_records.group_iso_manager"
@@ -123,7 +146,18 @@ class IsoControlledMixin(models.AbstractModel):
 
     @api.model
     def _selection_linked_document(self):
-        models_ = self.env["ir.model"].sudo().search([("transient", "=", False), ("model", "not like", "ir.%")])
+        """The business documents a user recognises: concrete models with a discussion thread (orders,
+        transfers, invoices, employees, partners...), not technical, mixin or ISO models."""
+        thread = self.env.registry["mail.thread"]
+        business = [
+            name
+            for name, model in self.env.registry.items()
+            if not model._abstract
+            and not model._transient
+            and issubclass(model, thread)
+            and not name.startswith(TECHNICAL_MODEL_PREFIXES)
+        ]
+        models_ = self.env["ir.model"].sudo().search([("model", "in", business)], order="name")
         return [(model.model, model.name) for model in models_]
 
     @api.model
@@ -312,14 +346,16 @@ class IsoControlledMixin(models.AbstractModel):
     def _iso_linked_list_context(self):
         return {}
 
+    @api.model
+    def _iso_clause_domain(self, clause_ids):
+        """The records of this model that serve these clauses or their sub-clauses."""
+        if "clause_ids" not in self._fields:
+            return Domain.FALSE_DOMAIN
+        return [("clause_ids", "child_of", clause_ids)]
+
     # ------------------------------------------------------------------
     # Scheduled reminders
     # ------------------------------------------------------------------
-    def _iso_responsible_user(self):
-        """Who gets the record's reminders: its owner, else its author."""
-        self.ensure_one()
-        return self.owner_user_id or self[self._iso_author_field]
-
     def _iso_schedule_once(self, activity_xmlid, date_of, given_field, summary, users=None):
         """Give each record one activity for its date (``date_of``: a field name, or a function of the
         record) to ``users(record)`` (by default its responsible user), skipping those whose

@@ -28,7 +28,8 @@ class IsoControlledMixin(models.AbstractModel):
         ``label`` (shown in the dialog), ``meanings`` (the signature meanings the operation allows),
         ``method`` (the name of the method that applies it, called with the signer and the reason; it may
         return the revision it froze), and optionally ``group`` (the xmlid of the group a signer needs)
-        and ``reason_required``."""
+        and ``reason_required``, and ``may_sign``: the name of a method telling, for a user, whether they may
+        sign it at all (the operation's method enforces it; the views use it to offer the button)."""
         return {}
 
     def _iso_signature_spec(self, operation):

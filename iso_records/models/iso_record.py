@@ -163,6 +163,17 @@ class IsoRecord(models.Model):
                 "%(record)s is in force and cannot be deleted; make it obsolete (with a signature) instead.",
                 record=self.display_name,
             )
+        if self.state == "in_review":
+            return self.env._(
+                "%(record)s is in review and cannot be deleted; send it back to draft first.",
+                record=self.display_name,
+            )
+        if self.kind == "record":
+            return self.env._(
+                "%(record)s is filed evidence and cannot be deleted: it is kept until its retention ends. "
+                "If it is wrong, file a corrected record and say in it which one it replaces.",
+                record=self.display_name,
+            )
         return self.env._(
             "%(record)s is %(state)s and cannot be deleted: it is kept as evidence until its retention ends.",
             record=self.display_name,
@@ -171,8 +182,10 @@ class IsoRecord(models.Model):
 
     def _iso_trail_reference(self):
         # Also the display name; called directly on hot paths to skip the field machinery.
+        if not self.name or self.name == "/":
+            return self.title or ""
         revision = f" rev. {self.revision_number}" if self.kind == "document" else ""
-        return f"{self.name or ''}{revision} {self.title or ''}".strip()
+        return f"{self.name}{revision} {self.title or ''}".strip()
 
     # ------------------------------------------------------------------
     # Periodic review (documents in force)
@@ -308,14 +321,7 @@ class IsoRecord(models.Model):
                 )
         workflow(self, self.env._("Submitted for review")).write({"state": "in_review"})
         for record in self:
-            approver = record.department_id.manager_id.user_id
-            if approver and approver != self.env.user:
-                # The author may no longer write the record once it is in review.
-                record.sudo().activity_schedule(
-                    "iso_records.mail_activity_type_iso_approval",
-                    user_id=approver.id,
-                    summary=self.env._("Approve %s", record.display_name),
-                )
+            record._iso_request_signature("approve", self.env._("Approve %s", record.display_name))
         return True
 
     def action_back_to_draft(self):
@@ -339,6 +345,7 @@ class IsoRecord(models.Model):
                 "label": self.env._("File"),
                 "meanings": ("authored", "reviewed", "approved"),
                 "method": "_iso_file",
+                "may_sign": "_iso_may_file",
             },
             "obsolete": {
                 "label": self.env._("Make obsolete"),
@@ -399,10 +406,13 @@ class IsoRecord(models.Model):
             }
         )
 
+    def _iso_may_file(self, user):
+        return user in (self.owner_user_id, self.author_id) or user.has_group(MANAGER_GROUP)
+
     def _iso_file(self, signer=None, reason=None):
         self.ensure_one()
         label = self.env._("File")
-        if signer and signer not in (self.owner_user_id, self.author_id) and not signer.has_group(MANAGER_GROUP):
+        if signer and not self._iso_may_file(signer):
             raise UserError(self.env._("File: only the owner, the author or an ISO manager may file this record."))
         self._check_kind("record", label)
         self._check_state(["draft"], label)

@@ -56,7 +56,9 @@ class IsoRecord(models.Model):
     )
     # Read and understood (controlled documents required by a competence requirement).
     acknowledgement_pending = fields.Boolean(
-        string="Read and Understood Pending", compute="_compute_acknowledgement_pending"
+        string="Read and Understood Pending",
+        compute="_compute_acknowledgement_pending",
+        search="_search_acknowledgement_pending",
     )
     acknowledgement_count = fields.Integer(string="Acknowledgements", compute="_compute_acknowledgement_count")
 
@@ -115,29 +117,36 @@ class IsoRecord(models.Model):
                     )
                 )
 
+    @api.model
+    def _iso_documents_to_read(self, document_domain):
+        """The ids of the effective documents among ``document_domain`` that the current user's job
+        requires them to read and have not acknowledged yet."""
+        groups = (
+            self.env["iso.competence.matrix"]
+            .sudo()
+            ._read_group(
+                [
+                    ("document_id", "any", [("kind", "=", "document"), ("state", "=", "effective"), *document_domain]),
+                    ("user_id", "=", self.env.uid),
+                    ("document_required", "=", True),
+                    ("acknowledgement_id", "=", False),
+                ],
+                ["document_id"],
+            )
+        )
+        return {document.id for (document,) in groups}
+
     @api.depends_context("uid")
     def _compute_acknowledgement_pending(self):
-        documents = self.filtered(
-            lambda record: record.id and record.kind == "document" and record.state == "effective"
-        )
-        pending = set()
-        if documents:
-            groups = (
-                self.env["iso.competence.matrix"]
-                .sudo()
-                ._read_group(
-                    [
-                        ("document_id", "in", documents.ids),
-                        ("user_id", "=", self.env.uid),
-                        ("document_required", "=", True),
-                        ("acknowledgement_id", "=", False),
-                    ],
-                    ["document_id"],
-                )
-            )
-            pending = {document.id for (document,) in groups}
+        real = self.filtered("id")
+        pending = self._iso_documents_to_read([("id", "in", real.ids)]) if real else set()
         for record in self:
             record.acknowledgement_pending = record.id in pending
+
+    def _search_acknowledgement_pending(self, operator, value):
+        wanted = self._iso_boolean_search(self._fields["acknowledgement_pending"].string, operator, value)
+        pending = list(self._iso_documents_to_read([]))
+        return [("id", "in" if wanted else "not in", pending)]
 
     @api.depends_context("uid")
     def _compute_acknowledgement_count(self):

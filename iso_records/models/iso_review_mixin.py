@@ -25,6 +25,9 @@ class IsoReviewMixin(models.AbstractModel):
         readonly=True, copy=False, help="Review date for which the review activity was already given."
     )
     review_due = fields.Boolean(compute="_compute_review_due", search="_search_review_due")
+    iso_may_review = fields.Boolean(
+        string="I May Review", compute="_compute_iso_may_review", help="The current user may review the record now."
+    )
 
     @api.model
     def _iso_review_domain(self):
@@ -57,8 +60,18 @@ class IsoReviewMixin(models.AbstractModel):
         return due if self._iso_boolean_search(self.env._("Review Due"), operator, value) else ["!", *due]
 
     def _iso_may_review(self):
+        """ISO managers, and whoever is given the review activity (see _iso_responsible_user)."""
         self.ensure_one()
-        return self.env.user.has_group("iso_records.group_iso_manager") or self.owner_user_id == self.env.user
+        if self._iso_is_auditor_only():
+            return False
+        return self.env.user.has_group("iso_records.group_iso_manager") or self.env.user in self._iso_responsible_user()
+
+    @api.depends_context("uid")
+    def _compute_iso_may_review(self):
+        for record in self:
+            record.iso_may_review = (
+                bool(record.id) and record in record._iso_under_review() and record._iso_may_review()
+            )
 
     def action_reviewed_no_change(self):
         label = self.env._("Reviewed, no change")

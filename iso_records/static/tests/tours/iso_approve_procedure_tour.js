@@ -1,24 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openIsoMenu } from "./iso_tour_menu";
 
 registry.category("web_tour.tours").add("iso_records_approve_procedure_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the ISO Records app",
-            trigger: ".o_app[data-menu-xmlid='iso_records.menu_iso_root']",
-            run: "click",
-        },
-        {
-            trigger: ".o_main_navbar button[data-menu-xmlid='iso_records.menu_iso_documents']",
-            run: "click",
-        },
-        {
-            content: "Open To Approve",
-            trigger: ".dropdown-item[data-menu-xmlid='iso_records.menu_iso_record_to_approve']",
-            run: "click",
-        },
+        ...openIsoMenu("menu_iso_documents", "menu_iso_record_to_approve"),
         {
             content: "Open the procedure waiting for approval",
             trigger: ".o_list_view .o_data_row td[name='title']:contains('Tour procedure: handling of returns')",

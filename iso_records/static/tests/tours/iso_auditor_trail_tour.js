@@ -1,23 +1,10 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openIsoMenu } from "./iso_tour_menu";
 
 registry.category("web_tour.tours").add("iso_records_auditor_trail_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the ISO Records app",
-            trigger: ".o_app[data-menu-xmlid='iso_records.menu_iso_root']",
-            run: "click",
-        },
-        {
-            trigger: ".o_main_navbar button[data-menu-xmlid='iso_records.menu_iso_documents']",
-            run: "click",
-        },
-        {
-            trigger: ".dropdown-item[data-menu-xmlid='iso_records.menu_iso_record_all']",
-            run: "click",
-        },
+        ...openIsoMenu("menu_iso_documents", "menu_iso_record_all"),
         {
             content: "Open the approved procedure",
             trigger: ".o_list_view .o_data_row td[name='title']:contains('Tour trail procedure')",
