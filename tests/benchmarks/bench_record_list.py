@@ -63,6 +63,8 @@ LIST_SPEC = {
     "department_id": {"fields": {"display_name": {}}},
     "confidentiality": {},
     "next_review_date": {},
+    # Added to every list of a controlled model by the contract, so that Delete is offered only where allowed.
+    "iso_deletable": {},
 }
 # The "Current" filter the ISO Records action turns on by default (search_default_current).
 CURRENT = [("state", "not in", ("superseded", "obsolete"))]
