@@ -59,6 +59,11 @@
     "assets": {
         "web.assets_backend": [
             "iso_records/static/src/**/*",
+            ("remove", "iso_records/static/src/risk_heat_map/lazy/**/*"),
+        ],
+        # Extensions of the pivot and graph views, which Odoo loads on demand.
+        "web.assets_backend_lazy": [
+            "iso_records/static/src/risk_heat_map/lazy/**/*",
         ],
         "web.assets_tests": [
             "iso_records/static/tests/tours/**/*",

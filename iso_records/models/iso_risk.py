@@ -1,5 +1,6 @@
 from odoo import api, fields, models
 from odoo.exceptions import UserError, ValidationError
+from odoo.osv import expression
 from odoo.tools import SQL
 
 from ..tools import iso_int_param, one_record
@@ -19,6 +20,12 @@ TREATMENTS_OF_KIND = {
     "risk": {"accept", "mitigate", "transfer", "avoid"},
     "opportunity": {"accept", "exploit", "enhance"},
 }
+RISK_STATUSES = [
+    ("archived", "Archived"),
+    ("needs_treatment", "Needs treatment"),
+    ("review_due", "Review due"),
+    ("on_target", "On target"),
+]
 SCALE = range(1, 6)
 # Where each level starts on the 1-25 score; Settings override them.
 DEFAULT_THRESHOLDS = {"medium": 5, "high": 10, "critical": 16}
@@ -57,7 +64,12 @@ class IsoRisk(models.Model):
     controls = fields.Text(help="Controls and actions in place or planned.")
     residual_likelihood = fields.Integer(tracking=True, help="After the controls; empty until assessed.")
     residual_severity = fields.Integer(tracking=True, help="After the controls; empty until assessed.")
-    residual_score = fields.Integer(compute="_compute_score", store=True, aggregator="max")
+    residual_score = fields.Integer(
+        compute="_compute_score",
+        store=True,
+        aggregator="max",
+        help="Empty until both residual values are given (an integer field stores that as 0).",
+    )
     residual_level = fields.Selection(RISK_LEVELS, compute="_compute_score", store=True, index=True)
     residual_reason = fields.Text(help="Required when the residual score is above the inherent one.")
     target_level = fields.Selection(
@@ -68,6 +80,12 @@ class IsoRisk(models.Model):
         compute="_compute_score",
         store=True,
         help="Its current level (residual when assessed) is above the target and no treatment is chosen.",
+    )
+    status = fields.Selection(
+        RISK_STATUSES,
+        compute="_compute_status",
+        search="_search_status",
+        help="The first that applies: archived, above its target with no treatment, due for review, on target.",
     )
     clause_ids = fields.Many2many(
         "iso.clause", string="Clauses", default=lambda self: self._default_clause_ids(), help="ISO 9001 6.1 and others."
@@ -111,12 +129,43 @@ class IsoRisk(models.Model):
             risk.score = (risk.likelihood or 0) * (risk.severity or 0)
             risk.level = self._level_of(risk.score, thresholds)
             assessed = risk.residual_likelihood and risk.residual_severity
-            risk.residual_score = risk.residual_likelihood * risk.residual_severity if assessed else 0
+            risk.residual_score = risk.residual_likelihood * risk.residual_severity if assessed else False
             risk.residual_level = self._level_of(risk.residual_score, thresholds)
             current = risk.residual_level or risk.level
             risk.above_target = bool(
                 current and LEVEL_RANK[current] > LEVEL_RANK[risk.target_level] and not risk.treatment
             )
+
+    @api.depends("active", "above_target", "review_due")
+    def _compute_status(self):
+        # The same order as _status_domains: the first that applies.
+        for risk in self:
+            if not risk.active:
+                risk.status = "archived"
+            elif risk.above_target:
+                risk.status = "needs_treatment"
+            elif risk.review_due:
+                risk.status = "review_due"
+            else:
+                risk.status = "on_target"
+
+    @api.model
+    def _status_domains(self):
+        return {
+            "archived": [("active", "=", False)],
+            "needs_treatment": [("active", "=", True), ("above_target", "=", True)],
+            "review_due": [("active", "=", True), ("above_target", "=", False), ("review_due", "=", True)],
+            "on_target": [("active", "=", True), ("above_target", "=", False), ("review_due", "=", False)],
+        }
+
+    def _search_status(self, operator, value):
+        if operator not in ("=", "!=", "in", "not in"):
+            raise UserError(self.env._("Status: search with =, !=, in or not in, not %s.", operator))
+        wanted = set(value) if isinstance(value, (list, tuple)) else {value}
+        if operator in ("!=", "not in"):
+            wanted = {status for status, _label in RISK_STATUSES} - wanted
+        domains = self._status_domains()
+        return expression.OR([domains[status] for status in wanted if status in domains]) or expression.FALSE_DOMAIN
 
     @api.model
     def _recompute_levels(self):
@@ -246,7 +295,8 @@ class IsoRisk(models.Model):
     # ------------------------------------------------------------------
     @api.model
     def get_heat_map(self, residual=False, domain=None):
-        """Counts per (likelihood, severity) of the risks the user may read, for the 5x5 heat map."""
+        """Counts per (likelihood, severity) of the risks the user may read, for the 5x5 heat map, with
+        what its axes and colours mean."""
         if not isinstance(residual, bool) or not isinstance(domain, (list, type(None))):
             raise UserError(self.env._("Heat map: residual must be true or false and the filter a list of conditions."))
         likelihood, severity = ("residual_likelihood", "residual_severity") if residual else ("likelihood", "severity")
@@ -256,11 +306,17 @@ class IsoRisk(models.Model):
         groups = self._read_group(base, [likelihood, severity], ["__count"])
         counts = {(row_likelihood, row_severity): count for row_likelihood, row_severity, count in groups}
         thresholds = self._thresholds()
+        likelihood_steps, severity_steps = self._heat_map_steps()
         return {
             "residual": bool(residual),
             "likelihood_field": likelihood,
             "severity_field": severity,
-            "levels": dict(RISK_LEVELS),
+            "likelihood_title": self._fields[likelihood]._description_string(self.env),
+            "severity_title": self._fields[severity]._description_string(self.env),
+            "likelihood_steps": [{"value": step, "label": likelihood_steps[step]} for step in reversed(SCALE)],
+            "severity_steps": [{"value": step, "label": severity_steps[step]} for step in SCALE],
+            "levels": dict(self._fields["level"]._description_selection(self.env)),
+            "legend": self._heat_map_legend(thresholds),
             "cells": [
                 {
                     "likelihood": row,
@@ -272,4 +328,36 @@ class IsoRisk(models.Model):
                 for column in SCALE
             ],
             "total": sum(counts.values()),
+            "not_assessed": self.search_count([*(domain or []), ("residual_level", "=", False)]) if residual else 0,
         }
+
+    @api.model
+    def _heat_map_steps(self):
+        """What each step of the 1-5 scales means, as the heat map prints it along its axes."""
+        return (
+            {
+                1: self.env._("Rare"),
+                2: self.env._("Unlikely"),
+                3: self.env._("Possible"),
+                4: self.env._("Likely"),
+                5: self.env._("Almost certain"),
+            },
+            {
+                1: self.env._("Negligible"),
+                2: self.env._("Minor"),
+                3: self.env._("Moderate"),
+                4: self.env._("Major"),
+                5: self.env._("Severe"),
+            },
+        )
+
+    @api.model
+    def _heat_map_legend(self, thresholds):
+        """Each level with the scores it covers on the 1-25 scale, as the thresholds of Settings set them."""
+        labels = dict(self._fields["level"]._description_selection(self.env))
+        starts = [("low", 1)] + [(level, thresholds[level]) for level in ("medium", "high", "critical")]
+        ends = [start - 1 for _level, start in starts[1:]] + [max(SCALE) ** 2]
+        return [
+            {"level": level, "label": labels[level], "from": start, "to": end}
+            for (level, start), end in zip(starts, ends, strict=True)
+        ]

@@ -18,5 +18,6 @@ from . import test_iso_competence_reminders
 from . import test_iso_competence_access
 from . import test_ui
 from . import test_ui_competence
+from . import test_ui_lists
 from . import test_iso_roles
 from . import test_ui_roles

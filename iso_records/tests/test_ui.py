@@ -161,7 +161,11 @@ class TestIsoRiskTour(HttpCase):
                 "residual_severity": 3,
             }
         )
+        untreated = self.env["iso.risk"].create(
+            {"title": "Tour risk: untreated supplier audit", "likelihood": 3, "severity": 4}
+        )
         self.assertEqual((risk.level, risk.residual_level), ("critical", "medium"))
+        self.assertEqual((untreated.level, untreated.residual_level), ("high", False))
         self.start_tour("/odoo", "iso_records_risk_heat_map_tour", login=manager.login)
 
 
