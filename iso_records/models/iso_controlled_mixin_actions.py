@@ -9,7 +9,7 @@ from .iso_signature import INDEPENDENT_MEANINGS
 
 # The fields every form and list of a controlled model carries, so that the web client shows only what the
 # user may do (see static/src/views/iso_controlled_actions.js).
-FORM_FIELDS = ("iso_deletable", "iso_signable_by_me")
+FORM_FIELDS = ("iso_deletable", "iso_signable_by_me", "iso_may_review")
 LIST_FIELDS = ("iso_deletable",)
 
 
@@ -220,7 +220,7 @@ class IsoControlledMixin(models.AbstractModel):
         names = {"form": FORM_FIELDS, "list": LIST_FIELDS}.get(view_type, ())
         present = {node.get("name") for node in arch.iter("field")} if names else set()
         for name in names:
-            if name not in present:
+            if name not in present and name in self._fields:
                 attribute = "column_invisible" if view_type == "list" else "invisible"
                 arch.append(etree.Element("field", {"name": name, attribute: "1"}))
         return arch, view

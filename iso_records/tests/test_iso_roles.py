@@ -180,6 +180,32 @@ class TestVisibleActions(IsoRecordCase):
         with self.assertRaisesRegex(UserError, "only the owner or an ISO manager"):
             record.with_user(self.colleague).action_reviewed_no_change()
 
+    def test_risk_form_offers_review_to_its_owner_and_approval_to_managers(self):
+        risk = (
+            self.env["iso.risk"]
+            .with_user(self.iso_manager)
+            .create(
+                {
+                    "title": "Late calibration",
+                    "likelihood": 2,
+                    "severity": 3,
+                    "owner_id": self.employee_of[self.iso_user].id,
+                }
+            )
+        )
+        form = self.arch(self.iso_user, "form", "iso.risk")
+        for name in ("iso_may_review", "iso_signable_by_me", "iso_deletable"):
+            self.assertTrue(form.xpath(f"//field[@name='{name}']"), name)
+        self.assertTrue(risk.with_user(self.iso_user).iso_may_review, "the owner reviews his risk")
+        self.assertFalse(risk.with_user(self.colleague).iso_may_review)
+        self.assertNotIn(",approve,", risk.with_user(self.iso_user).iso_signable_by_me or "")
+        self.assertIn(",approve,", risk.with_user(self.approver).iso_signable_by_me)
+        waiting = self.env["iso.risk"].with_user(self.iso_user).search([("activity_user_id", "=", self.iso_user.id)])
+        self.assertNotIn(risk, waiting)
+        risk.sudo().activity_schedule("iso_records.mail_activity_type_iso_risk_review", user_id=self.iso_user.id)
+        waiting = self.env["iso.risk"].with_user(self.iso_user).search([("activity_user_id", "=", self.iso_user.id)])
+        self.assertIn(risk, waiting)
+
 
 @tagged("post_install", "-at_install")
 class TestMyRecordsAndClauses(IsoRecordCase):

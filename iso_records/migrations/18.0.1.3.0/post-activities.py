@@ -38,5 +38,6 @@ def migrate(cr, version):
         for activity in activities:
             record = env[name].browse(activity.res_id)
             responsible = record._iso_responsible_user()
-            if responsible and not record.with_user(activity.user_id)._iso_may_review():
+            unable = activity.user_id.id == SUPERUSER_ID or not record.with_user(activity.user_id)._iso_may_review()
+            if responsible and unable:
                 activity.user_id = responsible[0]
