@@ -39,10 +39,12 @@ SHOTS = [
         "button[name='action_view_records']",
     ),
     ("risk-heat-map.png", "sharlene", "/odoo/action-iso_records.iso_risk_heat_map_action", HEAT_MAP_READY),
-    ("records-due.png", "admin", "/odoo/action-iso_records.iso_record_action_retention_due", ".o_data_row"),
+    ("records-due.png", "admin", "/odoo/action-iso_records.iso_record_action_retention_due", ".o_list_view"),
+    ("disposal-batch.png", "admin", "/odoo/action-iso_records.iso_disposal_batch_action", ".o_data_row"),
 ]
 # Clicks made after loading a page, to reach the screen shown.
-FOLLOW_UP = {"record-approval.png": ".o_data_row td[name='title']"}
+# Rows clicked after loading a page, to reach the screen shown: the first row whose text has these words.
+FOLLOW_UP = {"record-approval.png": "In Review", "disposal-batch.png": "Done"}
 # Record ids looked up over JSON-RPC as the logged-in user, for paths that open one record.
 LOOKUPS = {
     "clause_9_2_2": ("iso.clause", [["number", "=", "9.2.2"], ["standard_id.name", "ilike", "9001"]]),
@@ -172,7 +174,11 @@ def main():
                 browser.wait_for(f"document.querySelector({_selector(ready)})")
                 click = FOLLOW_UP.get(file_name)
                 if click:
-                    browser.evaluate(f"document.querySelector({_selector(click)}).click()")
+                    browser.evaluate(
+                        "[...document.querySelectorAll('.o_data_row')]"
+                        f".find((row) => row.textContent.includes({_selector(click)}))"
+                        ".querySelector('td.o_data_cell').click()"
+                    )
                     browser.wait_for("document.querySelector('.o_form_view')")
                 browser.shot(HERE / file_name)
                 print(f"{file_name}: {login} {path}")
