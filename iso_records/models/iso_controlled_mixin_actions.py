@@ -128,7 +128,8 @@ class IsoControlledMixin(models.AbstractModel):
     # Who is asked to act
     # ------------------------------------------------------------------
     def _iso_may_act_users(self, users):
-        """Those of ``users`` who can act on this record at all: active internal ISO users of its company."""
+        """Those of ``users`` who can act on this record at all: active internal ISO users of its company
+        who may read it (a confidential record is not sent to a manager of another department)."""
         self.ensure_one()
         return users.filtered(
             lambda user: (
@@ -137,6 +138,7 @@ class IsoControlledMixin(models.AbstractModel):
                 and user.has_group(USER_GROUP)
                 and self.company_id in user.company_ids
                 and not self.with_user(user)._iso_is_auditor_only()
+                and self.with_user(user).has_access("read")
             )
         )
 

@@ -60,6 +60,19 @@ class TestWhoIsAsked(IsoRecordCase):
         second.action_submit()
         self.assertNotEqual(approval_users(first), approval_users(second), "the load is spread")
 
+    def test_a_confidential_document_is_sent_only_to_who_may_read_it(self):
+        department = self.env["hr.department"].create({"name": "Secret (test)"})
+        owner = self.env["hr.employee"].create({"name": "Secret owner", "department_id": department.id})
+        record = self.make_record(
+            self.iso_user, department_id=department.id, owner_id=owner.id, confidentiality="confidential"
+        )
+        record.action_submit()
+        asked = approval_users(record)
+        self.assertEqual(len(asked), 1)
+        self.assertTrue(record.with_user(asked).has_access("read"))
+        self.assertFalse(record.with_user(self.iso_manager).has_access("read"), "a manager of another department")
+        self.assertNotEqual(asked, self.iso_manager)
+
     def test_one_open_request_per_document_in_review(self):
         record = self.make_record(self.iso_user, department_id=self.production.id)
         record.action_submit()
