@@ -826,3 +826,76 @@ class TestControlledDuplicate(ContractCase):
         duplicate = original.with_user(self.iso_user).copy()
         self.assertEqual(duplicate.state, "draft")
         self.assertEqual((upload.res_model, upload.res_id), (TEST_MODEL, original.id), "still the original's file")
+
+
+@tagged("post_install", "-at_install")
+class TestControlledActions(ContractCase):
+    """What the contract offers each user, and whom it asks to act, on a model nobody tuned for it."""
+
+    def test_auditors_have_no_create_write_or_delete_access(self):
+        model = self.env[TEST_MODEL].with_user(self.auditor)
+        for operation in ("create", "write", "unlink"):
+            self.assertFalse(model.has_access(operation), operation)
+        self.assertTrue(model.has_access("read"))
+        arch = model.get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('create="False"', arch)
+        self.assertIn('delete="False"', arch)
+        self.assertIn('name="iso_deletable"', arch)
+        self.assertIn('name="iso_signable_by_me"', arch)
+
+    def test_delete_is_offered_until_the_record_is_locked(self):
+        record = self.make(self.iso_user)
+        self.assertTrue(record.with_user(self.iso_user).iso_deletable)
+        self.assertFalse(record.with_user(self.colleague).iso_deletable)
+        self.close(record)
+        record.invalidate_recordset(["iso_deletable"])
+        self.assertFalse(record.with_user(self.iso_user).iso_deletable)
+        self.assertFalse(record.with_user(self.administrator).iso_deletable, "locked for everyone")
+
+    def test_a_sign_button_is_offered_only_to_who_may_sign(self):
+        record = self.make(self.manager)
+        self.assertNotIn(",verify,", record.with_user(self.manager).iso_signable_by_me or "", "its author")
+        self.assertIn(",verify,", record.with_user(self.second_manager).iso_signable_by_me)
+        self.assertNotIn(",verify,", record.with_user(self.iso_user).iso_signable_by_me or "", "not a manager")
+        self.assertIn(",close,", record.with_user(self.iso_user).iso_signable_by_me, "closed is no independent meaning")
+        self.assertFalse(record.with_user(self.auditor).iso_signable_by_me)
+
+    def test_mine_and_about_me(self):
+        about = self.make(self.manager, employee_id=self.employee_of[self.iso_user].id, confidentiality="internal")
+        written = self.make(self.iso_user)
+        other = self.make(self.colleague)
+        mine = self.env[TEST_MODEL].with_user(self.iso_user).search([("iso_mine", "=", True)])
+        self.assertIn(about, mine)
+        self.assertIn(written, mine)
+        self.assertNotIn(other, mine)
+        self.assertEqual(self.env[TEST_MODEL].with_user(self.iso_user).search([("iso_about_me", "=", True)]), about)
+
+    def test_one_signature_request_to_who_may_sign_and_read(self):
+        record = self.make(self.iso_user, confidentiality="confidential")
+        record._iso_request_signature("verify", "Verify it")
+        record._iso_request_signature("verify", "Verify it again")
+        asked = record.activity_ids.user_id
+        self.assertEqual(asked, self.operations_manager, "the manager of the record's department")
+        self.assertTrue(record.with_user(asked).has_access("read"))
+        authored = self.make(self.operations_manager, department_id=self.operations.id)
+        authored._iso_request_signature("verify", "Verify it")
+        asked = authored.activity_ids.user_id
+        self.assertEqual(len(asked), 1)
+        self.assertNotEqual(asked, self.operations_manager, "never its author")
+        self.assertTrue(authored._iso_may_sign("verify", asked))
+
+    def test_reminders_go_to_who_can_act(self):
+        record = self.make(self.iso_user)
+        self.assertEqual(record._iso_responsible_user(), self.iso_user)
+        nobody = self.env["hr.employee"].create({"name": "No user", "department_id": self.operations.id})
+        record.with_user(self.iso_user).write({"owner_id": nobody.id, "department_id": self.operations.id})
+        self.operations.manager_id = self.employee_of[self.operations_manager]
+        self.assertEqual(record._iso_responsible_user(), self.operations_manager)
+        record.with_user(self.iso_user).write({"department_id": False})
+        administrators = record._iso_responsible_user()
+        self.assertIn(self.administrator, administrators)
+        self.assertNotIn(self.env.ref("base.user_root"), administrators)
+
+    def test_a_model_without_clauses_serves_none(self):
+        clause = self.env.ref("iso_records.clause_9001_9_2")
+        self.assertFalse(self.env[TEST_MODEL].search(self.env[TEST_MODEL]._iso_clause_domain(clause.ids)))
