@@ -64,15 +64,14 @@ class IsoControlledMixin(models.AbstractModel):
     @api.depends(lambda self: self._iso_action_dependencies())
     @api.depends_context("uid")
     def _compute_iso_deletable(self):
-        real = self.filtered("id")
-        allowed = real._filtered_access("unlink") if real.has_access("unlink") else real.browse()
+        allowed = self.filtered("id")._filtered_access("unlink")
         for record in self:
             record.iso_deletable = record in allowed and record._iso_may_delete()
 
-    def _iso_may_sign(self, operation, user=None):
+    def _iso_may_sign(self, operation, user=None, editors=None):
         """Whether ``user`` (the current user by default) may sign ``operation`` on this record: the
         operation's group, its own signer rule, and independence (an editor of the content cannot give it
-        an independent meaning such as approved)."""
+        an independent meaning such as approved). ``editors``: the content editors, when already known."""
         self.ensure_one()
         user = user or self.env.user
         spec = self._iso_signable_operations().get(operation)
@@ -85,7 +84,8 @@ class IsoControlledMixin(models.AbstractModel):
         needs_independence = set(spec["meanings"]) <= INDEPENDENT_MEANINGS
         if needs_independence and not iso_param(self.env, "allow_self_approval", False):
             # A record being created has for editors its author and whoever creates it.
-            editors = self._iso_content_editors() if self.id else self[self._iso_author_field] | self.env.user
+            if editors is None:
+                editors = self._iso_content_editors() if self.id else self[self._iso_author_field] | self.env.user
             return user not in editors
         return True
 
@@ -169,12 +169,13 @@ class IsoControlledMixin(models.AbstractModel):
         with the fewest open requests of this kind, then the longest-standing user; nobody when no one
         other than the editors may sign."""
         self.ensure_one()
+        editors = self._iso_content_editors()
         for user in self._iso_preferred_signers(operation).sudo():
-            if self._iso_may_act_users(user) and self._iso_may_sign(operation, user):
+            if self._iso_may_act_users(user) and self._iso_may_sign(operation, user, editors):
                 return user
         group = self._iso_signable_operations()[operation].get("group") or MANAGER_GROUP
         candidates = self._iso_may_act_users(self.env.ref(group).sudo().users)
-        candidates = candidates.filtered(lambda user: self._iso_may_sign(operation, user))
+        candidates = candidates.filtered(lambda user: self._iso_may_sign(operation, user, editors))
         if not candidates:
             return candidates
         activity_type = self._iso_signature_activity(operation)

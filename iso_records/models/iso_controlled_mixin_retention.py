@@ -59,22 +59,18 @@ class IsoControlledMixin(models.AbstractModel):
     # Retention clock
     # ------------------------------------------------------------------
     def _compute_retention_due(self):
-        today = fields.Date.context_today(self)
+        due = self.filtered_domain(self._iso_retention_over_domain(fields.Date.context_today(self)))
         for record in self:
-            record.retention_due = bool(
-                record.retention_until and record.retention_until < today and not record.disposed_date
-            )
+            record.retention_due = record in due
 
     def _search_retention_due(self, operator, value):
         due = self._iso_retention_over_domain(fields.Date.context_today(self))
         return due if self._iso_boolean_search(self.env._("Retention Due"), operator, value) else ["!", *due]
 
     def _compute_retention_collectable(self):
-        cutoff = self.env["iso.disposal.batch"]._disposal_cutoff()
+        ready = self.filtered_domain(self._iso_retention_over_domain(self.env["iso.disposal.batch"]._disposal_cutoff()))
         for record in self:
-            record.retention_collectable = bool(
-                record.retention_until and record.retention_until < cutoff and not record.disposed_date
-            )
+            record.retention_collectable = record in ready
 
     def _search_retention_collectable(self, operator, value):
         due = self._iso_retention_over_domain(self.env["iso.disposal.batch"]._disposal_cutoff())

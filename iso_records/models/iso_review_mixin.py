@@ -68,10 +68,9 @@ class IsoReviewMixin(models.AbstractModel):
 
     @api.depends_context("uid")
     def _compute_iso_may_review(self):
+        under_review = self._iso_under_review()
         for record in self:
-            record.iso_may_review = (
-                bool(record.id) and record in record._iso_under_review() and record._iso_may_review()
-            )
+            record.iso_may_review = bool(record.id) and record in under_review and record._iso_may_review()
 
     def action_reviewed_no_change(self):
         label = self.env._("Reviewed, no change")

@@ -138,16 +138,11 @@ class IsoRisk(models.Model):
 
     @api.depends("active", "above_target", "review_due")
     def _compute_status(self):
-        # The same order as _status_domains: the first that applies.
-        for risk in self:
-            if not risk.active:
-                risk.status = "archived"
-            elif risk.above_target:
-                risk.status = "needs_treatment"
-            elif risk.review_due:
-                risk.status = "review_due"
-            else:
-                risk.status = "on_target"
+        # The domains exclude one another, so each risk matches exactly one.
+        self.status = False
+        for status, domain in self._status_domains().items():
+            for risk in self.filtered_domain(domain):
+                risk.status = status
 
     @api.model
     def _status_domains(self):

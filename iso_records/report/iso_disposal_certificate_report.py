@@ -13,7 +13,8 @@ class IsoDisposalCertificateReport(models.AbstractModel):
     def _iso_report_values(self, docs):
         # Searched, not read through the batches: a search applies the reader's rules in any case.
         lines = self.env["iso.disposal.line"].search([("batch_id", "in", docs.ids), ("state", "=", "done")])
-        lines_by_batch = {batch.id: lines.filtered(lambda line, b=batch: line.batch_id == b) for batch in docs}
+        grouped = lines.grouped("batch_id")
+        lines_by_batch = {batch.id: grouped.get(batch, lines.browse()) for batch in docs}
         done_counts = {
             batch.id: count
             for batch, count in self.env["iso.disposal.line"]
