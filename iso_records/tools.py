@@ -9,6 +9,10 @@ from odoo.exceptions import UserError
 # client cannot put it in a context, unlike a string flag.
 WORKFLOW = object()
 WORKFLOW_KEY = "iso_records_workflow"
+# Context key marking the creation of controlled records: their lines are logged with them, once created.
+# The value holds a Python object, so no RPC client can set it.
+CREATING = object()
+CREATING_KEY = "iso_records_creating"
 # Context key carrying the reason recorded with the next trail events.
 TRAIL_REASON_KEY = "iso_trail_reason"
 

@@ -1,7 +1,8 @@
 {
     "name": "ISO Records: Audits and Management Review",
-    "summary": "Internal audit programme, audits, findings and a live management review",
-    "version": "18.0.1.0.0",
+    "summary": "Risk-based audit programme, audits with checklists and graded findings, qualified and "
+    "independent auditors, signed audit reports",
+    "version": "18.0.1.1.0",
     "category": "Quality",
     "author": "ISO Records for Odoo",
     "website": "https://github.com/iso-records/iso-records-odoo",
@@ -9,4 +10,22 @@
     "development_status": "Alpha",
     "maintainers": ["iso-records"],
     "depends": ["iso_records"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/iso_records_audit_security.xml",
+        "data/ir_sequence_data.xml",
+        "views/iso_audit_checklist_template_views.xml",
+        "views/iso_audit_finding_views.xml",
+        "views/iso_audit_views.xml",
+        "views/iso_audit_programme_views.xml",
+        "views/menus.xml",
+    ],
+    "assets": {
+        "web.assets_backend": [
+            "iso_records_audit/static/src/**/*",
+        ],
+        "web.assets_tests": [
+            "iso_records_audit/static/tests/tours/**/*",
+        ],
+    },
 }

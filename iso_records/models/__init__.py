@@ -6,6 +6,7 @@ from . import iso_controlled_mixin
 from . import iso_controlled_mixin_signature
 from . import iso_controlled_mixin_retention
 from . import iso_controlled_mixin_actions
+from . import iso_controlled_line_mixin
 from . import iso_review_mixin
 from . import iso_retention_policy
 from . import iso_record_type

@@ -7,7 +7,16 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression as Domain
 from odoo.tools import SQL, split_every
 
-from ..tools import TRAIL_REASON_KEY, commit_batch, in_workflow, linked_ids, one_record, workflow
+from ..tools import (
+    CREATING,
+    CREATING_KEY,
+    TRAIL_REASON_KEY,
+    commit_batch,
+    in_workflow,
+    linked_ids,
+    one_record,
+    workflow,
+)
 
 # Fields that stay writable on a locked record: discussion, followers and activities.
 LOCK_FREE_PREFIXES = ("message_", "activity_", "website_message_")
@@ -238,8 +247,9 @@ class IsoControlledMixin(models.AbstractModel):
         uid = user.id
         author = self._iso_author_field
         is_manager = user.has_group(MANAGER_GROUP)
+        participants = self._iso_participant_domain(uid)
         if mode == "write" and not is_manager:
-            return ["|", ("owner_user_id", "=", uid), (author, "=", uid)]
+            return Domain.OR([["|", ("owner_user_id", "=", uid), (author, "=", uid)], *participants])
         if in_sql:
             readers = self._fields["reader_user_ids"]
             named = (
@@ -269,12 +279,15 @@ class IsoControlledMixin(models.AbstractModel):
             my_team = ("employee_id.parent_id.user_id", "=", uid)
         if mode == "read" and user.has_group(AUDITOR_GROUP):
             # Every other branch below reads only non-restricted records: this one contains them.
-            return Domain.OR([[("confidentiality", "!=", "restricted")], [("owner_user_id", "=", uid)], [named]])
+            return Domain.OR(
+                [[("confidentiality", "!=", "restricted")], [("owner_user_id", "=", uid)], [named], *participants]
+            )
         branches = [
             [("confidentiality", "in", ["public", "internal"])],
             [("owner_user_id", "=", uid)],
             [named],
             [("confidentiality", "=", "confidential"), "|", (author, "=", uid), about_me],
+            *participants,
         ]
         if is_manager:
             branches.append(
@@ -286,6 +299,12 @@ class IsoControlledMixin(models.AbstractModel):
                 ]
             )
         return Domain.OR(branches)
+
+    @api.model
+    def _iso_participant_domain(self, uid):
+        """Who takes part in a record besides its owner and author (an audit's team, say): a list of domains
+        of the records in which user ``uid`` takes part. Participants read and change them like their owner."""
+        return []
 
     @api.depends_context("uid")
     def _compute_iso_readable(self):
@@ -562,6 +581,22 @@ class IsoControlledMixin(models.AbstractModel):
                 )
             )
 
+    def _iso_check_state(self, action, allowed):
+        """The guard of every workflow step: each record is in one of the ``allowed`` states, or a clear error
+        naming the step, the record, its state and the states the step needs."""
+        labels = dict(self._fields["state"]._description_selection(self.env))
+        for record in self:
+            if record.state not in allowed:
+                raise UserError(
+                    self.env._(
+                        "%(action)s: %(record)s is %(state)s; this step needs it to be %(allowed)s.",
+                        action=action,
+                        record=record.display_name,
+                        state=labels.get(record.state, record.state),
+                        allowed=self.env._(" or ").join(labels.get(state, state) for state in allowed),
+                    )
+                )
+
     def _iso_locked_state_label(self):
         self.ensure_one()
         if "state" in self._fields:
@@ -583,7 +618,8 @@ class IsoControlledMixin(models.AbstractModel):
         self._iso_prepare_create(vals_list)
         self._iso_check_linked_attachments(vals_list)
         # The audit trail records creation; a chatter message per record would only repeat it.
-        records = super(IsoControlledMixin, self.with_context(mail_create_nolog=True)).create(vals_list)
+        creating = self.with_context(mail_create_nolog=True, **{CREATING_KEY: (CREATING, self._name)})
+        records = super(IsoControlledMixin, creating).create(vals_list)
         records = records.with_env(self.env)
         field_names = self._iso_trail_field_names()
         initial = {
@@ -592,9 +628,19 @@ class IsoControlledMixin(models.AbstractModel):
         }
         empty = {record.id: dict.fromkeys(field_names) for record in records}
         records._iso_trail_log("create", records._iso_trail_changes(field_names, empty, initial))
+        records._iso_log_lines_created_with()
         if any(self._iso_attachment_fields() & set(vals) for vals in vals_list):
             records._iso_attach_uploaded_files()
         return records
+
+    def _iso_log_lines_created_with(self):
+        """Lines given with the records on creation are logged after the records' own creation events."""
+        line_model = self.env.registry["iso.controlled.line.mixin"]
+        for name, field in self._fields.items():
+            if field.type == "one2many" and isinstance(self.env[field.comodel_name], line_model):
+                lines = self[name]
+                if lines:
+                    lines._iso_log_on_parents({}, lines._iso_line_state())
 
     @api.model
     def _iso_prepare_create(self, vals_list):

@@ -74,6 +74,15 @@ class IsoControlledMixin(models.AbstractModel):
             for name in self._iso_attachment_fields()
             for checksum in self[name].sudo().mapped("checksum")
         )
+        # Its lines (checklist, team...) are part of what is signed.
+        line_model = self.env.registry["iso.controlled.line.mixin"]
+        for name, field in self._fields.items():
+            if field.type == "one2many" and isinstance(self.env[field.comodel_name], line_model):
+                lines = self[name].sudo()
+                content[name] = sorted(
+                    lines._iso_line_snapshot().values(),
+                    key=lambda values: json.dumps(values, sort_keys=True, default=str),
+                )
         return hashlib.sha256(json.dumps(content, sort_keys=True, default=str).encode()).hexdigest()
 
     def _iso_sign(self, operation, meaning, reason=None):

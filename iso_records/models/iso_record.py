@@ -262,17 +262,7 @@ class IsoRecord(models.Model):
     # Workflow
     # ------------------------------------------------------------------
     def _check_state(self, allowed, action):
-        for record in self:
-            if record.state not in allowed:
-                raise UserError(
-                    self.env._(
-                        "%(action)s: %(record)s is %(state)s; this step needs it to be %(allowed)s.",
-                        action=action,
-                        record=record.display_name,
-                        state=dict(RECORD_STATES)[record.state],
-                        allowed=" or ".join(dict(RECORD_STATES)[state] for state in allowed),
-                    )
-                )
+        self._iso_check_state(action, allowed)
 
     def _check_kind(self, kind, action):
         for record in self:

@@ -1,6 +1,5 @@
 from odoo import api, fields, models
 from odoo.addons.iso_records.tools import workflow
-from odoo.exceptions import UserError
 
 TEST_STATES = [("draft", "Draft"), ("verified", "Verified"), ("closed", "Closed")]
 
@@ -50,26 +49,12 @@ class IsoTestControlled(models.Model):
             },
         }
 
-    def _iso_test_check_state(self, operation, expected):
-        self.ensure_one()
-        if self.state != expected:
-            states = dict(TEST_STATES)
-            raise UserError(
-                self.env._(
-                    "%(operation)s: %(record)s is %(state)s; only a %(expected)s record can be signed for this.",
-                    operation=operation,
-                    record=self.display_name,
-                    state=states[self.state].lower(),
-                    expected=states[expected].lower(),
-                )
-            )
-
     def _iso_test_verify(self, signer, reason=None):
-        self._iso_test_check_state(self.env._("Verify"), "draft")
+        self._iso_check_state(self.env._("Verify"), ["draft"])
         workflow(self, reason).write({"state": "verified", "verified_by_id": signer.id})
 
     def _iso_test_close(self, signer, reason=None):
-        self._iso_test_check_state(self.env._("Close"), "verified")
+        self._iso_check_state(self.env._("Close"), ["verified"])
         workflow(self, reason).write({"state": "closed"})
 
     def action_open_verify(self):

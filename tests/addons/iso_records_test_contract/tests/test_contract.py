@@ -327,7 +327,7 @@ class TestControlledSignatures(ContractCase):
             self.sign(record, self.manager, "publish", "verified")
         with self.assertRaisesRegex(UserError, "only ISO Manager may sign"):
             self.sign(record, self.colleague, "verify", "verified")
-        with self.assertRaisesRegex(UserError, "only a verified record"):
+        with self.assertRaisesRegex(UserError, "this step needs it to be Verified"):
             self.sign(record, self.manager, "close", "closed", reason="Too early")
         with self.assertRaisesRegex(UserError, "Password"):
             self.env["iso.signature.wizard"].with_user(self.manager).create(
@@ -339,7 +339,7 @@ class TestControlledSignatures(ContractCase):
         self.sign(record, self.manager, "verify", "verified")
         self.assertEqual((record.state, record.verified_by_id), ("verified", self.manager))
         self.assertFalse(record.retention_start_date, "the clock starts when the record is closed")
-        with self.assertRaisesRegex(UserError, "only a draft record"):
+        with self.assertRaisesRegex(UserError, "this step needs it to be Draft"):
             self.sign(record, self.second_manager, "verify", "verified")
 
         with self.assertRaisesRegex(UserError, "needs a reason"):
