@@ -170,9 +170,10 @@ class IsoControlledMixin(models.AbstractModel):
         return [(model.model, model.name) for model in models_]
 
     @api.model
-    def _iso_controlled_model_names(self):
-        """Every concrete model that inherits the contract, directly or through an intermediate mixin."""
-        names, todo, seen = [], ["iso.controlled.mixin"], set()
+    def _iso_controlled_model_names(self, root="iso.controlled.mixin"):
+        """Every concrete model that inherits the contract (or ``root``, such as iso.controlled.line.mixin for
+        the lines of controlled records), directly or through an intermediate mixin."""
+        names, todo, seen = [], [root], set()
         while todo:
             name = todo.pop()
             for child in self.env.registry[name]._inherit_children:

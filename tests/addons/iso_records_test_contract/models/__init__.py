@@ -1,1 +1,2 @@
 from . import iso_test_controlled
+from . import iso_test_controlled_line

@@ -17,6 +17,7 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 
 TEST_MODEL = "iso.test.controlled"
 TEST_MODEL_LABEL = "ISO Test Controlled Record"
+TEST_LINE_MODEL = "iso.test.controlled.line"
 LEVELS = ("public", "internal", "confidential", "restricted")
 COMPANY_RULE = "[('company_id','in',company_ids)]"
 READ_RULE = "[('iso_readable', '=', True)]"
@@ -218,7 +219,10 @@ class TestControlledContractWalk(ContractCase):
 
     def test_every_controlled_model_has_the_three_rules(self):
         user_group = self.env.ref("iso_records.group_iso_user")
-        for model_name in self.env["iso.controlled.mixin"]._iso_controlled_model_names():
+        Controlled = self.env["iso.controlled.mixin"]
+        line_models = Controlled._iso_controlled_model_names("iso.controlled.line.mixin")
+        self.assertIn(TEST_LINE_MODEL, line_models)
+        for model_name in Controlled._iso_controlled_model_names() + line_models:
             with self.subTest(model=model_name):
                 rules = self.env["ir.rule"].sudo().search([("model_id.model", "=", model_name)])
                 company = rules.filtered(
@@ -899,3 +903,103 @@ class TestControlledActions(ContractCase):
     def test_a_model_without_clauses_serves_none(self):
         clause = self.env.ref("iso_records.clause_9001_9_2")
         self.assertFalse(self.env[TEST_MODEL].search(self.env[TEST_MODEL]._iso_clause_domain(clause.ids)))
+
+
+@tagged("post_install", "-at_install")
+class TestControlledLines(ContractCase):
+    """A line of a controlled record (iso.controlled.line.mixin) follows its record: access, companies, lock,
+    auditors' read-only access, trail and the content a signature signs."""
+
+    def lines_of(self, user, record, companies=None):
+        Lines = self.env[TEST_LINE_MODEL].with_user(user)
+        if companies:
+            Lines = Lines.with_context(allowed_company_ids=companies.ids)
+        return Lines.search([("record_id", "=", record.id)])
+
+    def test_lines_follow_the_access_of_their_record(self):
+        for level, readers in (
+            ("internal", {self.iso_user, self.colleague, self.auditor, self.manager, self.operations_manager}),
+            ("confidential", {self.iso_user, self.auditor, self.manager}),
+            ("restricted", {self.iso_user}),
+        ):
+            with self.subTest(level=level):
+                record = self.make(self.iso_user, confidentiality=level, department_id=self.quality.id)
+                line = self.env[TEST_LINE_MODEL].with_user(self.iso_user).create({"record_id": record.id, "name": "L"})
+                for user in (self.iso_user, self.colleague, self.auditor, self.manager, self.operations_manager):
+                    with self.subTest(user=user.login):
+                        self.assertEqual(bool(self.lines_of(user, record)), user in readers, user.login)
+                        if user not in readers:
+                            with self.assertRaises(AccessError):
+                                line.with_user(user).read(["name"])
+
+    def test_only_who_may_change_the_record_changes_its_lines(self):
+        record = self.make(self.iso_user)
+        line = self.env[TEST_LINE_MODEL].with_user(self.iso_user).create({"record_id": record.id, "name": "Mine"})
+        with self.assertRaises(AccessError):
+            line.with_user(self.colleague).write({"name": "Not mine"})
+        with self.assertRaises(AccessError):
+            self.env[TEST_LINE_MODEL].with_user(self.colleague).create({"record_id": record.id, "name": "Intruder"})
+        with self.assertRaisesRegex(AccessError, "auditors read evidence"):
+            line.with_user(self.auditor).write({"name": "Auditor"})
+        self.assertEqual(line.name, "Mine")
+
+    def test_lines_of_another_company_are_invisible(self):
+        other = self.env["res.company"].create({"name": "Contract Other Company"})
+        record = self.env[TEST_MODEL].create({"name": "Elsewhere", "company_id": other.id, "owner_id": False})
+        self.env[TEST_LINE_MODEL].create({"record_id": record.id, "name": "Far"})
+        self.administrator.company_ids = [Command.link(other.id)]
+        self.assertTrue(self.lines_of(self.administrator, record, companies=self.company | other))
+        self.assertFalse(self.lines_of(self.administrator, record, companies=self.company))
+        self.assertFalse(self.lines_of(self.iso_user, record))
+
+    def test_lines_of_a_locked_record_are_frozen_for_everyone(self):
+        record = self.make(self.iso_user)
+        line = self.env[TEST_LINE_MODEL].with_user(self.iso_user).create({"record_id": record.id, "name": "Kept"})
+        self.close(record)
+        for user in (self.iso_user, self.administrator):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(UserError, "is locked: its ISO Test Controlled Line cannot be changed"):
+                    line.with_user(user).write({"result": "fail"})
+                with self.assertRaisesRegex(UserError, "is locked"):
+                    self.env[TEST_LINE_MODEL].with_user(user).create({"record_id": record.id, "name": "Late"})
+                with self.assertRaisesRegex(UserError, "is locked"):
+                    line.with_user(user).unlink()
+        self.assertEqual((line.name, line.result), ("Kept", False))
+
+    def test_line_changes_are_events_of_their_record(self):
+        record = self.make(self.iso_user, line_ids=[Command.create({"name": "Given on creation"})])
+        events = self.trail(record)
+        self.assertEqual(events.mapped("event_type"), ["create", "change"], "the lines come after the creation")
+        line = record.line_ids
+        line.with_user(self.iso_user).write({"result": "pass"})
+        line.with_user(self.iso_user).unlink()
+        events = self.trail(record)
+        self.assertEqual(events.mapped("event_type"), ["create", "change", "change", "change"])
+        changed, deleted = events[2], events[3]
+        self.assertIn("ISO Test Controlled Line", changed.changes)
+        self.assertIn('"result": "pass"', changed.changes)
+        self.assertIn("Given on creation", deleted.changes)
+        self.assert_trail_intact()
+
+    def test_a_signature_signs_the_lines(self):
+        record = self.make(self.iso_user)
+        line = self.env[TEST_LINE_MODEL].with_user(self.iso_user).create({"record_id": record.id, "name": "Check"})
+        before = record._iso_content_hash()
+        line.with_user(self.iso_user).write({"result": "fail"})
+        self.assertNotEqual(record._iso_content_hash(), before)
+
+    def test_participants_read_and_change_the_record(self):
+        record = self.make(self.iso_user, confidentiality="confidential", department_id=self.operations.id)
+        Records = self.env[TEST_MODEL].with_user(self.colleague)
+        self.assertFalse(Records.search([("id", "=", record.id)]))
+        record.participant_user_ids = [Command.link(self.colleague.id)]
+        self.assertEqual(Records.search([("id", "=", record.id)]), record)
+        record.with_user(self.colleague).write({"name": "Changed by a participant"})
+        self.assertEqual(record.name, "Changed by a participant")
+        with self.assertRaises(AccessError):
+            record.with_user(self.second_manager).read(["name"])
+
+    def test_one_state_guard_names_the_step_and_the_states(self):
+        record = self.make(self.iso_user)
+        with self.assertRaisesRegex(UserError, r"Close: .* is Draft; this step needs it to be Verified\."):
+            record._iso_test_close(self.manager)

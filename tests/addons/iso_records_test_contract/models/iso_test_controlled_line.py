@@ -1,0 +1,16 @@
+from odoo import fields, models
+
+
+class IsoTestControlledLine(models.Model):
+    """The smallest line of a controlled record: it takes the record's access, lock, trail and signed content."""
+
+    _name = "iso.test.controlled.line"
+    _description = "ISO Test Controlled Line"
+    _inherit = ["iso.controlled.line.mixin"]
+    _order = "record_id, id"
+    _iso_parent_field = "record_id"
+
+    record_id = fields.Many2one("iso.test.controlled", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="record_id.company_id", store=True)
+    name = fields.Char(required=True)
+    result = fields.Selection([("pass", "Pass"), ("fail", "Fail")])
