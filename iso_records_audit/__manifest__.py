@@ -13,12 +13,14 @@
     "data": [
         "security/ir.model.access.csv",
         "security/iso_records_audit_security.xml",
+        "security/iso_audit_coverage_security.xml",
         "data/ir_sequence_data.xml",
         "data/iso_audit_qualification_data.xml",
         "views/iso_audit_checklist_template_views.xml",
         "views/iso_audit_finding_views.xml",
         "views/iso_audit_views.xml",
         "views/iso_audit_programme_views.xml",
+        "views/iso_audit_programme_plan_views.xml",
         "views/menus.xml",
     ],
     "assets": {

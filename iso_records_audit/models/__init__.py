@@ -8,3 +8,6 @@ from . import iso_audit_auditor
 from . import iso_audit_line
 from . import iso_audit_finding
 from . import res_config_settings
+from . import iso_audit_programme_line_frequency
+from . import iso_audit_clause_coverage
+from . import iso_audit_programme_plan
