@@ -6,15 +6,13 @@ from odoo import Command
 from odoo.addons.iso_records.tools import workflow
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import new_test_user, tagged
-from odoo.tests.common import TransactionCase
+from odoo.tests.common import HttpCase, TransactionCase
 
 CYCLE_START = date(2026, 1, 1)
 
 
-@tagged("post_install", "-at_install")
-class TestAuditProgramme(TransactionCase):
-    """Programme lines: frequency from the register's risks and the last audit's findings, due dates and
-    overdue lines; "Generate audits"; the clause coverage of the cycle, as a list and as the grid."""
+class ProgrammeFixtures:
+    """Departments, risks, programmes and audits of the tests below."""
 
     @classmethod
     def setUpClass(cls):
@@ -91,6 +89,33 @@ class TestAuditProgramme(TransactionCase):
             workflow(audit).write({"state": state})
         self.assertEqual(audit.state, state)
         return audit
+
+    @freeze_time("2026-06-30")
+    def coverage_programme(self):
+        """8.4 and 9.2 planned; 8.4 audited (closed, a minor on 8.4.2) in Q1 2026; 9.2 planned in Q3; a major
+        outside the cycle and one in a cancelled audit that do not count."""
+        programme = self.make_programme(
+            [
+                {"department_id": self.departments[0].id, "clause_ids": [Command.set(self.clause["8.4"].ids)]},
+                {"department_id": self.departments[1].id, "clause_ids": [Command.set(self.clause["9.2"].ids)]},
+            ]
+        )
+        purchasing, internal_audit = programme.line_ids
+        self.make_audit(
+            purchasing, date(2026, 2, 10), grades=("minor", "positive"), finding_clause=self.clause["8.4.2"]
+        )
+        self.make_audit(purchasing, date(2025, 6, 1), grades=("major",), finding_clause=self.clause["8.4.1"])
+        self.make_audit(
+            purchasing, date(2026, 3, 1), state="cancelled", grades=("major",), finding_clause=self.clause["8.4.1"]
+        )
+        self.make_audit(internal_audit, date(2026, 8, 3), state="planned")
+        return programme
+
+
+@tagged("post_install", "-at_install")
+class TestAuditProgramme(ProgrammeFixtures, TransactionCase):
+    """Programme lines: frequency from the register's risks and the last audit's findings, due dates and
+    overdue lines; "Generate audits"; the clause coverage of the cycle, as a list and as the grid."""
 
     # ------------------------------------------------------------------
     # Frequency
@@ -320,27 +345,6 @@ class TestAuditProgramme(TransactionCase):
     # ------------------------------------------------------------------
     # Coverage
     # ------------------------------------------------------------------
-    @freeze_time("2026-06-30")
-    def coverage_programme(self):
-        """8.4 and 9.2 planned; 8.4 audited (closed, a minor on 8.4.2) in Q1 2026; 9.2 planned in Q3; a major
-        outside the cycle and one in a cancelled audit that do not count."""
-        programme = self.make_programme(
-            [
-                {"department_id": self.departments[0].id, "clause_ids": [Command.set(self.clause["8.4"].ids)]},
-                {"department_id": self.departments[1].id, "clause_ids": [Command.set(self.clause["9.2"].ids)]},
-            ]
-        )
-        purchasing, internal_audit = programme.line_ids
-        self.make_audit(
-            purchasing, date(2026, 2, 10), grades=("minor", "positive"), finding_clause=self.clause["8.4.2"]
-        )
-        self.make_audit(purchasing, date(2025, 6, 1), grades=("major",), finding_clause=self.clause["8.4.1"])
-        self.make_audit(
-            purchasing, date(2026, 3, 1), state="cancelled", grades=("major",), finding_clause=self.clause["8.4.1"]
-        )
-        self.make_audit(internal_audit, date(2026, 8, 3), state="planned")
-        return programme
-
     def coverage_rows(self, programme):
         rows = self.env["iso.audit.clause.coverage"].search([("programme_id", "=", programme.id)])
         return {row.clause_id.number: row for row in rows}
@@ -423,3 +427,12 @@ class TestAuditProgramme(TransactionCase):
         programme = self.coverage_programme()
         action = programme.action_open_coverage_grid()
         self.assertEqual((action["tag"], action["params"]), ("iso_audit_coverage_grid", {"programme_id": programme.id}))
+
+
+@tagged("post_install", "-at_install")
+class TestAuditProgrammeTour(ProgrammeFixtures, HttpCase):
+    def test_coverage_grid_tour(self):
+        programme = self.coverage_programme()
+        self.start_tour(
+            f"/odoo/iso.audit.programme/{programme.id}", "iso_audit_coverage_grid_tour", login="prog_manager"
+        )
