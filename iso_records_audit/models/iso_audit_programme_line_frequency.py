@@ -133,7 +133,11 @@ class IsoAuditProgrammeLine(models.Model):
 
     @api.model
     def _iso_frequency_settings(self):
-        return {level: iso_int_param(self.env, key, default) for level, (key, default) in FREQUENCY_SETTINGS.items()}
+        # 0 in Settings means unset: the default.
+        return {
+            level: iso_int_param(self.env, key, default) or default
+            for level, (key, default) in FREQUENCY_SETTINGS.items()
+        }
 
     # ------------------------------------------------------------------
     # The set-based look-ups (one query each, for every line of ``self``)
@@ -234,17 +238,19 @@ class IsoAuditProgrammeLine(models.Model):
     # ------------------------------------------------------------------
     # The due dates a generation plans
     # ------------------------------------------------------------------
-    def _iso_due_dates_to_plan(self, horizon):
+    def _iso_due_dates_to_plan(self, today, horizon):
         """{line: [due dates to plan]}: from the next due date, every frequency, up to ``horizon`` and the
-        cycle end; the first ones are those the line's open audits already fill (one each), so a second run
-        plans nothing more."""
+        cycle end, the due dates already passed counting as one (one audit catches up, planned today); the
+        first ones are those the line's open audits already fill (one each), so a second run plans nothing
+        more."""
         planned = {}
         for line in self:
             due, months = line.next_due_date, line.effective_frequency_months
             end = min(horizon, line.programme_id.cycle_end or horizon)
             dates = []
             while due and months and due <= end:
-                dates.append(due)
+                if due >= today or not dates:
+                    dates.append(due)
                 due = add_months(due, months)
             if dates[line.open_audit_count :]:
                 planned[line] = dates[line.open_audit_count :]

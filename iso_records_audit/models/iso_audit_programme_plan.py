@@ -85,7 +85,7 @@ class IsoAuditProgramme(models.Model):
         horizon = today + relativedelta(months=iso_int_param(self.env, "audit_generation_months", 12))
         vals_list = [
             self._iso_generated_audit_values(line, due, today)
-            for line, dates in self.line_ids._iso_due_dates_to_plan(horizon).items()
+            for line, dates in self.line_ids._iso_due_dates_to_plan(today, horizon).items()
             for due in dates
         ]
         audits = self.env["iso.audit"].create(vals_list) if vals_list else self.env["iso.audit"]

@@ -195,6 +195,9 @@ class TestAuditProgramme(ProgrammeFixtures, TransactionCase):
         self.assertEqual(self.env["ir.config_parameter"].get_param("iso_records.audit_frequency_critical"), "4")
         programme.line_ids.invalidate_recordset()
         self.assertEqual(programme.line_ids.mapped("proposed_frequency_months"), [4, 9, 15])
+        self.env["ir.config_parameter"].set_param("iso_records.audit_frequency_critical", 0)
+        programme.line_ids.invalidate_recordset()
+        self.assertEqual(programme.line_ids[0].proposed_frequency_months, 6, "0 (unset): the default")
 
     @freeze_time("2026-08-01")
     def test_next_due_date_and_overdue(self):
@@ -295,15 +298,21 @@ class TestAuditProgramme(ProgrammeFixtures, TransactionCase):
         self.assertEqual(medium.audit_ids.mapped("date_start"), [date(2027, 7, 1)], "2028-01-01 + 18 is after")
         self.assertEqual(low.audit_ids.mapped("date_start"), [date(2028, 12, 31)], "once per cycle: by its end")
 
-    @freeze_time("2026-10-15")
-    def test_overdue_due_date_is_planned_from_today(self):
+    @freeze_time("2027-02-15")
+    def test_overdue_due_dates_are_caught_up_once_from_today(self):
         programme = self.critical_and_other_lines()
         critical = programme.line_ids[0]
-        self.assertTrue(critical.overdue)
+        self.assertTrue(critical.overdue, "due 2026-07-01 and 2027-01-01, never audited")
         programme.action_generate_audits()
-        self.assertEqual(critical.audit_ids.sorted("date_start").mapped("date_start")[:1], [date(2026, 10, 15)])
+        self.assertEqual(
+            critical.audit_ids.sorted("date_start").mapped("date_start"),
+            [date(2027, 2, 15), date(2027, 7, 1), date(2028, 1, 1)],
+            "one audit today for the two due dates passed, then every six months",
+        )
         critical.invalidate_recordset()
         self.assertFalse(critical.overdue)
+        programme.action_generate_audits()
+        self.assertEqual(len(critical.audit_ids), 3, "and a second run plans nothing more")
 
     def test_generation_refused_when_draft_or_not_manager(self):
         programme = self.critical_and_other_lines()
