@@ -179,7 +179,15 @@ class IsoAuditProgramme(models.Model):
         self.check_access("read")
         if period not in GRID_PERIODS:
             raise UserError(self.env._("Period: one of %s.", ", ".join(GRID_PERIODS)))
-        offset, limit = max(int(offset), 0), min(max(int(limit), 1), 200)
+        if not all(isinstance(value, int) and not isinstance(value, bool) for value in (offset, limit)):
+            raise UserError(
+                self.env._(
+                    "Coverage grid: offset and limit are whole numbers (got %(offset)r, %(limit)r).",
+                    offset=offset,
+                    limit=limit,
+                )
+            )
+        offset, limit = max(offset, 0), min(max(limit, 1), 200)
         coverage = self.env["iso.audit.clause.coverage"]
         domain = [("programme_id", "=", self.id)]
         rows = coverage.search_fetch(domain, coverage._iso_row_fields(), offset=offset, limit=limit)

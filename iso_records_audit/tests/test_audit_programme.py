@@ -423,6 +423,8 @@ class TestAuditProgramme(ProgrammeFixtures, TransactionCase):
         self.assertEqual([period["label"] for period in halves["periods"]][:2], ["2026 H1", "2026 H2"])
         with self.assertRaisesRegex(UserError, "Period"):
             programme.get_coverage_grid(period="month")
+        with self.assertRaisesRegex(UserError, "offset and limit are whole numbers"):
+            programme.get_coverage_grid(offset="ten")
 
     def test_grid_first_page_in_a_few_queries(self):
         programme = self.coverage_programme()
