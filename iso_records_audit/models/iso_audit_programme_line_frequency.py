@@ -157,26 +157,32 @@ class IsoAuditProgrammeLine(models.Model):
         self.env["hr.department"].flush_model(["parent_path"])
         keys = list(range(len(lines)))
         levels = SQL(
-            "CASE COALESCE(risk.residual_level, risk.level) %s END",
+            "CASE COALESCE(matched.residual_level, matched.level) %s END",
             SQL(" ").join(SQL("WHEN %s THEN %s", level, rank) for rank, level in LEVEL_OF_RANK.items()),
         )
+        # The department's risks (its sub-departments' included) and the process's, as two equi-joins.
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT line.key, max(%(levels)s)
-                  FROM unnest(%(keys)s::int[], %(departments)s::int[], %(processes)s::text[], %(companies)s::int[])
-                       AS line(key, department_id, process, company_id)
-             LEFT JOIN hr_department department ON department.id = line.department_id
-                  JOIN iso_risk risk
-                    ON risk.active AND risk.kind = 'risk' AND risk.company_id = line.company_id
-                   AND (
-                        (line.process <> '' AND lower(risk.process) = lower(line.process))
-                        OR risk.department_id IN (
-                            SELECT child.id FROM hr_department child
-                             WHERE child.parent_path LIKE department.parent_path || %(wildcard)s
-                        )
-                   )
-              GROUP BY line.key
+                WITH line AS (
+                    SELECT * FROM unnest(%(keys)s::int[], %(departments)s::int[], %(processes)s::text[],
+                                         %(companies)s::int[]) AS line(key, department_id, process, company_id)
+                ),
+                matched AS (
+                    SELECT line.key, risk.level, risk.residual_level
+                      FROM line
+                      JOIN hr_department department ON department.id = line.department_id
+                      JOIN hr_department child ON child.parent_path LIKE department.parent_path || %(wildcard)s
+                      JOIN iso_risk risk ON risk.department_id = child.id AND risk.company_id = line.company_id
+                     WHERE risk.active AND risk.kind = 'risk'
+                 UNION ALL
+                    SELECT line.key, risk.level, risk.residual_level
+                      FROM line
+                      JOIN iso_risk risk ON lower(risk.process) = lower(line.process)
+                                        AND risk.company_id = line.company_id
+                     WHERE line.process <> '' AND risk.active AND risk.kind = 'risk'
+                )
+                SELECT matched.key, max(%(levels)s) FROM matched GROUP BY matched.key
                 """,
                 levels=levels,
                 wildcard="%",

@@ -35,6 +35,7 @@ import time
 import traceback
 from datetime import date
 
+from bench_common import timed_cold_warm
 from dateutil.relativedelta import relativedelta
 
 import odoo
@@ -94,24 +95,6 @@ def missing_not_null_columns(cr):
         if left:
             missing[table] = left
     return missing
-
-
-def timed(env, call, rounds):
-    """Runs ``call`` once cold (caches emptied) and ``rounds`` times warm: (cold s, warm s list, queries, result)."""
-    env.invalidate_all()
-    env.registry.clear_cache()
-    before = env.cr.sql_log_count
-    started = time.perf_counter()
-    result = call()
-    cold = time.perf_counter() - started
-    queries = env.cr.sql_log_count - before
-    warm = []
-    for __ in range(rounds):
-        env.invalidate_all()
-        started = time.perf_counter()
-        call()
-        warm.append(time.perf_counter() - started)
-    return cold, warm, queries, result
 
 
 def rolled_back(env, call, rounds):
@@ -327,7 +310,7 @@ def bench_iso(registry, args):
                     ),
                 ),
             ):
-                cold, warm, queries, result = timed(env, call, args.rounds)
+                cold, warm, queries, result = timed_cold_warm(env, call, args.rounds)
                 shown = (
                     f"{len(result['clauses'])} of {result['total']} clauses"
                     if "clauses" in result

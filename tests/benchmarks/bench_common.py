@@ -2,6 +2,7 @@
 this folder first on ``sys.path``)."""
 
 import resource
+import time
 
 
 def max_rss_mb():
@@ -22,3 +23,22 @@ def reset_max_rss():
 
 def fmt(value, spec):
     return "n/a" if value is None else format(value, spec)
+
+
+def timed_cold_warm(env, call, rounds):
+    """Runs ``call`` once cold (ORM and registry caches emptied) and ``rounds`` times warm (records' cache
+    emptied); returns (cold s, warm s list, queries of the cold call, its result)."""
+    env.invalidate_all()
+    env.registry.clear_cache()
+    before = env.cr.sql_log_count
+    started = time.perf_counter()
+    result = call()
+    cold = time.perf_counter() - started
+    queries = env.cr.sql_log_count - before
+    warm = []
+    for __ in range(rounds):
+        env.invalidate_all()
+        started = time.perf_counter()
+        call()
+        warm.append(time.perf_counter() - started)
+    return cold, warm, queries, result

@@ -28,6 +28,8 @@ import sys
 import time
 import traceback
 
+from bench_common import timed_cold_warm
+
 import odoo
 from odoo import Command
 
@@ -199,24 +201,6 @@ def build(env, employees):
     return administrator, manager
 
 
-def timed(env, call):
-    """Runs ``call`` once cold (caches emptied) and ROUNDS times warm; returns (cold s, warm s list, queries)."""
-    env.invalidate_all()
-    env.registry.clear_cache()
-    before = env.cr.sql_log_count
-    started = time.perf_counter()
-    result = call()
-    cold = time.perf_counter() - started
-    queries = env.cr.sql_log_count - before
-    warm = []
-    for __ in range(ROUNDS):
-        env.invalidate_all()
-        started = time.perf_counter()
-        call()
-        warm.append(time.perf_counter() - started)
-    return cold, warm, queries, result
-
-
 def bench(registry, employees):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
@@ -244,7 +228,7 @@ def bench(registry, employees):
                     ),
                 )
                 for name, first_page, call in calls:
-                    cold, warm, queries, result = timed(env, call)
+                    cold, warm, queries, result = timed_cold_warm(env, call, ROUNDS)
                     shown = (
                         f"{len(result['records'])} rows of {result['length']:,}"
                         if "records" in result
