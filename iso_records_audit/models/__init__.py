@@ -11,3 +11,6 @@ from . import res_config_settings
 from . import iso_audit_programme_line_frequency
 from . import iso_audit_clause_coverage
 from . import iso_audit_programme_plan
+from . import iso_audit_reminders
+from . import iso_audit_finding_reminders
+from . import iso_audit_programme_reminders

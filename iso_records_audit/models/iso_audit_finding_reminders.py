@@ -1,0 +1,44 @@
+from dateutil.relativedelta import relativedelta
+
+from odoo import api, fields, models
+from odoo.addons.iso_records.tools import iso_int_param
+
+DEFAULT_FINDING_REMINDER_DAYS = 7
+DUE_ACTIVITY = "iso_records_audit.mail_activity_type_finding_due"
+OVERDUE_ACTIVITY = "iso_records_audit.mail_activity_type_finding_overdue"
+
+
+class IsoAuditFinding(models.Model):
+    """Reminders of the findings: their responsible before the due date and once it is past."""
+
+    _inherit = "iso.audit.finding"
+
+    @api.model
+    def _iso_remind_finding_responsibles(self):
+        """The responsible of each open finding (``_iso_responsible_user``): one activity the days of
+        Settings before its due date and one once it is overdue; each once per due date, a moved due date
+        gives new ones. Returns how many findings were reminded (before, overdue)."""
+        today = fields.Date.context_today(self)
+        horizon = today + relativedelta(
+            days=iso_int_param(self.env, "finding_reminder_days", DEFAULT_FINDING_REMINDER_DAYS)
+        )
+        Finding = self.sudo()
+        coming = Finding.search([("state", "=", "open"), ("due_date", ">=", today), ("due_date", "<=", horizon)])
+        before = coming._iso_schedule_once(
+            DUE_ACTIVITY,
+            "due_date",
+            "due_reminder_date",
+            lambda finding: self.env._(
+                "Finding %(finding)s is due on %(date)s", finding=finding.display_name, date=finding.due_date
+            ),
+        )
+        late = Finding.search([("state", "=", "open"), ("due_date", "<", today)])
+        after = late._iso_schedule_once(
+            OVERDUE_ACTIVITY,
+            "due_date",
+            "overdue_reminder_date",
+            lambda finding: self.env._(
+                "Finding %(finding)s is overdue since %(date)s", finding=finding.display_name, date=finding.due_date
+            ),
+        )
+        return before, after
