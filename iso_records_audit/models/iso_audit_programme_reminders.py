@@ -31,9 +31,13 @@ class IsoAuditProgramme(models.Model):
         ).filtered("overdue")
         overdue = lines.grouped("programme_id")
         latest = {programme.id: max(overdue[programme].mapped("next_due_date")) for programme in overdue}
-        programmes = self.sudo().browse(latest).filtered(
-            lambda programme: (
-                not programme.overdue_reminder_date or programme.overdue_reminder_date < latest[programme.id]
+        programmes = (
+            self.sudo()
+            .browse(latest)
+            .filtered(
+                lambda programme: (
+                    not programme.overdue_reminder_date or programme.overdue_reminder_date < latest[programme.id]
+                )
             )
         )
         return programmes._iso_schedule_once(
@@ -44,8 +48,7 @@ class IsoAuditProgramme(models.Model):
                 "Audit programme %(programme)s: the audit of %(lines)s is overdue",
                 programme=programme.display_name,
                 lines=", ".join(
-                    f"{line.display_name} ({line.next_due_date})"
-                    for line in overdue[programme].sorted("next_due_date")
+                    f"{line.display_name} ({line.next_due_date})" for line in overdue[programme].sorted("next_due_date")
                 ),
             ),
         )

@@ -27,7 +27,9 @@ class IsoAudit(models.Model):
         """One activity to the lead auditor of each planned audit that starts within the days of Settings,
         for its planned start; a moved start gives a new one. Only a lead auditor who may act is asked."""
         today = fields.Date.context_today(self)
-        horizon = today + relativedelta(days=iso_int_param(self.env, "audit_reminder_days", DEFAULT_AUDIT_REMINDER_DAYS))
+        horizon = today + relativedelta(
+            days=iso_int_param(self.env, "audit_reminder_days", DEFAULT_AUDIT_REMINDER_DAYS)
+        )
         audits = self.sudo().search(
             [
                 ("state", "in", ("planned", "preparation")),
@@ -44,6 +46,8 @@ class IsoAudit(models.Model):
             UPCOMING_ACTIVITY,
             "date_start",
             "lead_reminder_date",
-            lambda audit: self.env._("Audit %(audit)s starts on %(date)s", audit=audit.display_name, date=audit.date_start),
+            lambda audit: self.env._(
+                "Audit %(audit)s starts on %(date)s", audit=audit.display_name, date=audit.date_start
+            ),
             users=lambda audit: leads[audit.id],
         )
