@@ -14,7 +14,7 @@ class IsoAuditFinding(models.Model):
     _inherit = "iso.audit.finding"
 
     @api.model
-    def _iso_remind_finding_responsibles(self):
+    def _iso_remind_finding_responsibles(self, companies=None):
         """The responsible of each open finding (``_iso_responsible_user``): one activity the days of
         Settings before its due date and one once it is overdue; each once per due date, a moved due date
         gives new ones. Returns how many findings were reminded (before, overdue)."""
@@ -23,7 +23,8 @@ class IsoAuditFinding(models.Model):
             days=iso_int_param(self.env, "finding_reminder_days", DEFAULT_FINDING_REMINDER_DAYS)
         )
         Finding = self.sudo()
-        coming = Finding.search([("state", "=", "open"), ("due_date", ">=", today), ("due_date", "<=", horizon)])
+        open_findings = [("state", "=", "open"), *self.env["iso.audit"]._iso_reminder_company_domain(companies)]
+        coming = Finding.search([*open_findings, ("due_date", ">=", today), ("due_date", "<=", horizon)])
         before = coming._iso_schedule_once(
             DUE_ACTIVITY,
             "due_date",
@@ -32,7 +33,7 @@ class IsoAuditFinding(models.Model):
                 "Finding %(finding)s is due on %(date)s", finding=finding.display_name, date=finding.due_date
             ),
         )
-        late = Finding.search([("state", "=", "open"), ("due_date", "<", today)])
+        late = Finding.search([*open_findings, ("due_date", "<", today)])
         after = late._iso_schedule_once(
             OVERDUE_ACTIVITY,
             "due_date",

@@ -19,7 +19,7 @@ class IsoAuditProgramme(models.Model):
     )
 
     @api.model
-    def _iso_remind_overdue_lines(self):
+    def _iso_remind_overdue_lines(self, companies=None):
         Line = self.env["iso.audit.programme.line"].sudo()
         if "next_due_date" not in Line._fields:
             # The lines' due dates come with the programme's frequency (issue 13, helper B); until then
@@ -27,7 +27,12 @@ class IsoAuditProgramme(models.Model):
             return 0
         today = fields.Date.context_today(self)
         lines = Line.search(
-            [("programme_id.state", "=", "active"), ("next_due_date", "!=", False), ("next_due_date", "<", today)]
+            [
+                ("programme_id.state", "=", "active"),
+                ("next_due_date", "!=", False),
+                ("next_due_date", "<", today),
+                *self.env["iso.audit"]._iso_reminder_company_domain(companies),
+            ]
         ).filtered("overdue")
         overdue = lines.grouped("programme_id")
         latest = {programme.id: max(overdue[programme].mapped("next_due_date")) for programme in overdue}

@@ -13,17 +13,23 @@ class IsoAudit(models.Model):
     _inherit = "iso.audit"
 
     @api.model
-    def _cron_audit_reminders(self):
+    def _cron_audit_reminders(self, companies=None):
         """Daily: the lead auditors of the coming audits, the responsibles of the findings due or overdue,
-        the owners of the programmes whose lines' audits are overdue. Each reminder once per date."""
+        the owners of the programmes whose lines' audits are overdue; each reminder once per date. Of
+        ``companies`` only when given (every company by default). Returns how many records of each kind
+        were handled."""
         return (
-            self._iso_remind_lead_auditors(),
-            *self.env["iso.audit.finding"]._iso_remind_finding_responsibles(),
-            self.env["iso.audit.programme"]._iso_remind_overdue_lines(),
+            self._iso_remind_lead_auditors(companies),
+            *self.env["iso.audit.finding"]._iso_remind_finding_responsibles(companies),
+            self.env["iso.audit.programme"]._iso_remind_overdue_lines(companies),
         )
 
     @api.model
-    def _iso_remind_lead_auditors(self):
+    def _iso_reminder_company_domain(self, companies):
+        return [("company_id", "in", companies.ids)] if companies is not None else []
+
+    @api.model
+    def _iso_remind_lead_auditors(self, companies=None):
         """One activity to the lead auditor of each planned audit that starts within the days of Settings,
         for its planned start; a moved start gives a new one. Only a lead auditor who may act is asked."""
         today = fields.Date.context_today(self)
@@ -36,6 +42,7 @@ class IsoAudit(models.Model):
                 ("lead_auditor_user_id", "!=", False),
                 ("date_start", ">=", today),
                 ("date_start", "<=", horizon),
+                *self._iso_reminder_company_domain(companies),
             ]
         )
         audits = audits.filtered(lambda audit: audit.lead_reminder_date != audit.date_start)
