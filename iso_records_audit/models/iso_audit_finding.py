@@ -176,7 +176,7 @@ class IsoAuditFinding(models.Model):
             raise ValidationError(self.env._("Evidence: a finding states the objective evidence found."))
         result = super().write(vals)
         if {"clause_id", "department_id", "grade", "date"} & set(vals):
-            self._iso_mark_repeats()
+            (self | self._iso_later_findings()).with_env(self.env)._iso_mark_repeats()
         return result
 
     def _iso_check_who_edits(self, vals):
@@ -206,12 +206,39 @@ class IsoAuditFinding(models.Model):
             return programme.cycle_start
         return self.date - relativedelta(years=DEFAULT_REPEAT_YEARS)
 
+    def _iso_later_findings(self):
+        """The findings whose repeat these findings decide: those that named them as the earlier one, and
+        the later nonconformities on their clauses and departments."""
+        if not self:
+            return self
+        return self.sudo().search(
+            [
+                ("id", "not in", self.ids),
+                "|",
+                ("repeat_of_id", "in", self.ids),
+                "&",
+                "&",
+                ("clause_id", "in", self.clause_id.ids),
+                ("department_id", "in", self.department_id.ids),
+                "&",
+                ("grade", "in", NONCONFORMITY_GRADES),
+                ("date", ">=", min(self.mapped("date"))),
+            ]
+        )
+
     def _iso_mark_repeats(self):
         """One query for all: the latest earlier nonconformity on the same clause and department within the
-        cycle, from another audit."""
+        cycle, from another audit. A finding that is no longer a nonconformity, or has no department, is
+        no longer a repeat."""
         candidates = self.filtered(lambda finding: finding.grade in NONCONFORMITY_GRADES and finding.department_id)
-        if not candidates:
-            return
+        earlier_of = candidates._iso_earlier_nonconformities() if candidates else {}
+        for earlier, findings in self.grouped(lambda finding: earlier_of.get(finding.id, False)).items():
+            changed = findings.filtered(lambda finding, earlier=earlier: finding.repeat_of_id.id != earlier)
+            if changed:
+                workflow(changed.sudo()).write({"repeat_of_id": earlier})
+
+    def _iso_earlier_nonconformities(self):
+        """{finding id: id of the earlier nonconformity it repeats}, for these nonconformities."""
         self.env.flush_all()
         rows = [
             (
@@ -222,7 +249,7 @@ class IsoAuditFinding(models.Model):
                 finding.date,
                 finding._iso_repeat_window_start(),
             )
-            for finding in candidates
+            for finding in self
         ]
         self.env.cr.execute(
             SQL(
@@ -243,11 +270,7 @@ class IsoAuditFinding(models.Model):
                 [row[5] for row in rows],
             )
         )
-        earlier_of = dict(self.env.cr.fetchall())
-        for finding in candidates:
-            earlier = earlier_of.get(finding.id, False)
-            if finding.repeat_of_id.id != earlier:
-                workflow(finding.sudo()).write({"repeat_of_id": earlier})
+        return dict(self.env.cr.fetchall())
 
     # ------------------------------------------------------------------
     # Answer, verify, close
