@@ -22,24 +22,26 @@ class IsoAuditFinding(models.Model):
         horizon = today + relativedelta(
             days=iso_int_param(self.env, "finding_reminder_days", DEFAULT_FINDING_REMINDER_DAYS)
         )
-        Finding = self.sudo()
         open_findings = [("state", "=", "open"), *self.env["iso.audit"]._iso_reminder_company_domain(companies)]
-        coming = Finding.search([*open_findings, ("due_date", ">=", today), ("due_date", "<=", horizon)])
-        before = coming._iso_schedule_once(
-            DUE_ACTIVITY,
-            "due_date",
-            "due_reminder_date",
-            lambda finding: self.env._(
-                "Finding %(finding)s is due on %(date)s", finding=finding.display_name, date=finding.due_date
+        reminders = (
+            (
+                [("due_date", ">=", today), ("due_date", "<=", horizon)],
+                DUE_ACTIVITY,
+                "due_reminder_date",
+                lambda finding: self.env._(
+                    "Finding %(finding)s is due on %(date)s", finding=finding.display_name, date=finding.due_date
+                ),
+            ),
+            (
+                [("due_date", "<", today)],
+                OVERDUE_ACTIVITY,
+                "overdue_reminder_date",
+                lambda finding: self.env._(
+                    "Finding %(finding)s is overdue since %(date)s", finding=finding.display_name, date=finding.due_date
+                ),
             ),
         )
-        late = Finding.search([*open_findings, ("due_date", "<", today)])
-        after = late._iso_schedule_once(
-            OVERDUE_ACTIVITY,
-            "due_date",
-            "overdue_reminder_date",
-            lambda finding: self.env._(
-                "Finding %(finding)s is overdue since %(date)s", finding=finding.display_name, date=finding.due_date
-            ),
+        return tuple(
+            self.sudo().search([*open_findings, *due])._iso_schedule_once(activity, "due_date", given_field, summary)
+            for due, activity, given_field, summary in reminders
         )
-        return before, after
