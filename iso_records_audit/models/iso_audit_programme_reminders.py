@@ -11,7 +11,7 @@ class IsoAuditProgramme(models.Model):
     (``_iso_responsible_user``), for the latest due date of its overdue lines, naming those lines:
     each line falling overdue on a later date than the last one reminded gives one new activity."""
 
-    _inherit = "iso.audit.programme"
+    _inherit = "iso.audit.programme"  # pylint: disable=consider-merging-classes-inherited
     _iso_workflow_only = ("overdue_reminder_date",)
 
     overdue_reminder_date = fields.Date(
@@ -20,20 +20,13 @@ class IsoAuditProgramme(models.Model):
 
     @api.model
     def _iso_remind_overdue_lines(self, companies=None):
-        Line = self.env["iso.audit.programme.line"].sudo()
-        if "next_due_date" not in Line._fields:
-            # The lines' due dates come with the programme's frequency (issue 13, helper B); until then
-            # no line can be overdue. Remove this guard once they are merged.
-            return 0
-        today = fields.Date.context_today(self)
-        lines = Line.search(
-            [
-                ("programme_id.state", "=", "active"),
-                ("next_due_date", "!=", False),
-                ("next_due_date", "<", today),
-                *self.env["iso.audit"]._iso_reminder_company_domain(companies),
-            ]
-        ).filtered("overdue")
+        """The owner of each active programme with overdue lines (next due date passed, no audit planned):
+        one activity for the latest due date of those lines, naming them."""
+        lines = (
+            self.env["iso.audit.programme.line"]
+            .sudo()
+            .search([("overdue", "=", True), *self.env["iso.audit"]._iso_reminder_company_domain(companies)])
+        )
         overdue = lines.grouped("programme_id")
         latest = {programme.id: max(overdue[programme].mapped("next_due_date")) for programme in overdue}
         programmes = (

@@ -27,6 +27,7 @@ WORKER_TIMEOUT = 300
 class TestAuditReminders(IsoAuditCase):
     def run_cron(self, day):
         with freeze_time(day):
+            self.env.invalidate_all()  # what depends on today (a line's overdue) is computed for that day
             return self.Audit._cron_audit_reminders()
 
     # ------------------------------------------------------------------
@@ -170,40 +171,51 @@ class TestAuditReminders(IsoAuditCase):
     # ------------------------------------------------------------------
     # The programme owner when a line's audit is overdue
     # ------------------------------------------------------------------
-    def test_programme_owner_is_reminded_of_overdue_lines(self):
-        Line = self.env["iso.audit.programme.line"]
-        if "next_due_date" not in Line._fields or "overdue" not in Line._fields:
-            self.skipTest("the programme lines' next_due_date and overdue (issue 13, helper B) are not merged yet")
+    def test_programme_owner_is_reminded_once_per_line_falling_overdue(self):
+        purchasing = self.env["hr.department"].create({"name": "Purchasing (test)"})
         programme = self.env["iso.audit.programme"].create(
             {
                 "name": "Programme 2026-2028 (test)",
-                "standard_ids": [(6, 0, self.standard_9001.ids)],
+                "standard_ids": [Command.set(self.standard_9001.ids)],
                 "cycle_start": "2026-01-01",
                 "owner_id": self.employee_of[self.iso_manager].id,
                 "line_ids": [
-                    (0, 0, {"department_id": self.production.id, "frequency_months": 1}),
-                    (0, 0, {"department_id": self.quality.id, "frequency_months": 2}),
+                    Command.create({"department_id": self.production.id, "frequency_months": 1}),
+                    Command.create({"department_id": purchasing.id, "frequency_months": 2}),
                 ],
             }
         )
+        production, other = programme.line_ids.sorted("id")
+        self.assertEqual((production.next_due_date, other.next_due_date), (date(2026, 2, 1), date(2026, 3, 1)))
+        self.run_cron("2026-02-05")
+        self.assertFalse(self.activities(programme, PROGRAMME_OVERDUE), "a draft programme is not followed up")
         workflow(programme).write({"state": "active"})  # approving it is tested with the programme
-        lines = programme.line_ids.sorted("id")
-        self.assertTrue(all(lines.mapped("next_due_date")), "no audit yet: each line is due")
-        first, second = sorted(lines.mapped("next_due_date"))
-        self.run_cron(first)
+        self.run_cron("2026-02-01")
         self.assertFalse(self.activities(programme, PROGRAMME_OVERDUE), "due today is not overdue")
-        with freeze_time(first + timedelta(days=1)):
-            programme.line_ids.invalidate_recordset()
-            self.assertTrue(programme.line_ids.filtered("overdue"))
-            self.Audit._cron_audit_reminders()
+        self.run_cron("2026-02-02")
         reminded = self.activities(programme, PROGRAMME_OVERDUE)
-        self.assertEqual(reminded.user_id, self.iso_manager)
-        self.assertEqual(reminded.date_deadline, first)
-        self.run_cron(first + timedelta(days=2))
+        self.assertEqual(reminded.user_id, self.iso_manager, "the programme's owner")
+        self.assertEqual(reminded.date_deadline, date(2026, 2, 1))
+        self.assertIn(production.display_name, reminded.summary)
+        self.assertNotIn(other.display_name, reminded.summary)
+        self.run_cron("2026-02-20")
         self.assertEqual(self.activities(programme, PROGRAMME_OVERDUE), reminded, "never twice")
-        if second > first:
-            self.run_cron(second + timedelta(days=1))
-            self.assertEqual(len(self.activities(programme, PROGRAMME_OVERDUE)), 2, "one more for the second line")
+        self.run_cron("2026-03-02")
+        both = self.activities(programme, PROGRAMME_OVERDUE)
+        self.assertEqual(len(both), 2, "one more for the line falling overdue later")
+        self.assertEqual((both - reminded).date_deadline, date(2026, 3, 1))
+        self.assertIn(other.display_name, (both - reminded).summary)
+        # The Purchasing line's audit is planned: no longer overdue; Production still is, already reminded.
+        with freeze_time("2026-03-03"):
+            self.new_audit(
+                "Purchasing audit",
+                start="2026-03-20",
+                department=purchasing,
+                programme_id=programme.id,
+                programme_line_id=other.id,
+            )
+        self.run_cron("2026-03-04")
+        self.assertEqual(self.activities(programme, PROGRAMME_OVERDUE), both, "nothing given twice")
 
 
 @tagged("post_install", "-at_install")
