@@ -176,7 +176,8 @@ class IsoAuditFinding(models.Model):
             raise ValidationError(self.env._("Evidence: a finding states the objective evidence found."))
         result = super().write(vals)
         if {"clause_id", "department_id", "grade", "date"} & set(vals):
-            (self | self._iso_later_findings()).with_env(self.env)._iso_mark_repeats()
+            # A system computation over findings the writer may not read: as superuser.
+            (self.sudo() | self._iso_later_findings())._iso_mark_repeats()
         return result
 
     def _iso_check_who_edits(self, vals):

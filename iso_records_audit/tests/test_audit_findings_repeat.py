@@ -83,7 +83,7 @@ class TestAuditFindingsRepeat(IsoAuditCase):
         self.assertFalse(finding.is_repeat)
         finding.clause_id = self.clause("8.5.1")
         self.assertEqual(finding.repeat_of_id, self.earlier)
-        finding.clause_id = self.clause("8.5.3")
+        finding.with_user(self.lead_user).clause_id = self.clause("8.5.3")  # the audit team, a real user
         self.assertFalse(finding.repeat_of_id)
         finding.clause_id = self.clause("8.5.1")
         finding.grade = "observation"
