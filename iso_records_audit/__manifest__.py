@@ -16,6 +16,7 @@
         "security/iso_audit_coverage_security.xml",
         "data/ir_sequence_data.xml",
         "data/iso_audit_qualification_data.xml",
+        "report/iso_audit_report.xml",
         "views/iso_audit_checklist_template_views.xml",
         "views/iso_audit_finding_views.xml",
         "views/iso_audit_views.xml",

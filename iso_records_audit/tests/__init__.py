@@ -1,2 +1,3 @@
 from . import test_audit_programme
 from . import test_audit_workflow
+from . import test_audit_report

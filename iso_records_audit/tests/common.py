@@ -17,7 +17,8 @@ class AuditCase(IsoRecordCase):
     independent of Production; ``production_manager`` (the core's, Production's manager, the process owner
     of the audits made here); ``auditee`` in Assembly, reporting to the production manager. The ISO groups'
     users (``iso_user``, ``iso_auditor``, ``iso_manager``, ``iso_administrator``) and a second company come
-    from IsoRecordCase. ``make_audit`` plans an audit of Production with this team and a checklist."""
+    from IsoRecordCase. ``make_audit`` plans an audit of Production with this team; its checklist comes from
+    the template ``template`` (three questions on 7.5, 8.5.1 and 8.5.2), the shipped templates being archived."""
 
     @classmethod
     def setUpClass(cls):
@@ -102,6 +103,9 @@ class AuditCase(IsoRecordCase):
             }
         )
         cls.template_questions = cls.template.question_ids.mapped("question")
+        # Only our checklist is loaded, whatever templates the addons ship (reactivate them to test those).
+        cls.shipped_templates = env["iso.audit.checklist.template"].search([("id", "!=", cls.template.id)])
+        cls.shipped_templates.active = False
 
     @classmethod
     def file_auditor_training(cls, employee, valid_from, valid_to=None):
@@ -184,14 +188,15 @@ class AuditCase(IsoRecordCase):
             yield caught
         self.assertRegex(str(caught.exception), pattern)
 
-    def raise_finding(self, audit, user=None, **values):
+    @classmethod
+    def raise_finding(cls, audit, user=None, **values):
         """A finding of ``audit`` raised by ``user`` (the lead auditor by default)."""
         values = {
             "audit_id": audit.id,
             "grade": "minor",
-            "clause_id": self.clause_7_5.id,
+            "clause_id": cls.clause_7_5.id,
             "requirement": "Documented information is available where and when it is needed.",
             "evidence": "Station 4 used revision B of WI-12; revision C is current.",
             **values,
         }
-        return self.Finding.with_user(user or self.lead_auditor).create(values)
+        return cls.Finding.with_user(user or cls.lead_auditor).create(values)
