@@ -1,3 +1,4 @@
 from . import test_audit_programme
 from . import test_audit_workflow
 from . import test_audit_report
+from . import test_ui_audit

@@ -161,7 +161,8 @@ class AuditCase(IsoRecordCase):
     @classmethod
     def audit_in(cls, state, **values):
         """An audit brought to ``state`` (preparation, fieldwork, reporting or closed) the way its team does:
-        the lead auditor runs it, answers every checklist line conform and, for closed, signs the closing."""
+        the lead auditor runs it, answers the checklist lines left without a result conform before reporting
+        and, for closed, signs the closing."""
         audit = cls.make_audit(**values)
         lead = audit.with_user(cls.lead_auditor)
         steps = ["preparation", "fieldwork", "reporting", "closed"]
@@ -170,7 +171,6 @@ class AuditCase(IsoRecordCase):
                 lead.action_prepare()
             elif step == "fieldwork":
                 lead.action_start_fieldwork()
-                lead.line_ids.filtered(lambda line: not line.result).write({"result": "conform"})
             elif step == "reporting":
                 lead.line_ids.filtered(lambda line: not line.result).write({"result": "conform"})
                 lead.action_start_reporting()
