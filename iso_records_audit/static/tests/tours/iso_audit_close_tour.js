@@ -1,5 +1,5 @@
 import { registry } from "@web/core/registry";
-import { stepUtils } from "@web_tour/tour_service/tour_utils";
+import { openIsoMenu } from "@iso_records/../tests/tours/iso_tour_menu";
 
 const REPORT = "iso_records_audit.report_iso_audit";
 const CHECKLIST = ".o_form_view .o_field_widget[name='line_ids']";
@@ -17,26 +17,27 @@ function currentRecordId() {
     return id;
 }
 
+/** The steps that give a checklist line its result. */
+function setResult(line, result, content) {
+    return [
+        {
+            content,
+            trigger: `${line} td[name='result']`,
+            run: "click",
+        },
+        {
+            content: `Result ${result}`,
+            trigger: `${SELECTED_LINE} td[name='result'] select`,
+            run: `select "${result}"`,
+        },
+    ];
+}
+
 // An auditor fills the checklist, raises a minor finding, closes the audit with a signature and prints the report.
 registry.category("web_tour.tours").add("iso_records_audit_close_tour", {
     url: "/odoo",
     steps: () => [
-        stepUtils.showAppsMenuItem(),
-        {
-            content: "Open the ISO Records app",
-            trigger: ".o_app[data-menu-xmlid='iso_records.menu_iso_root']",
-            run: "click",
-        },
-        {
-            content: "Open the Audits menu",
-            trigger: ".o_main_navbar button[data-menu-xmlid='iso_records_audit.menu_iso_audit']",
-            run: "click",
-        },
-        {
-            content: "Open Audits",
-            trigger: ".dropdown-item[data-menu-xmlid='iso_records_audit.menu_iso_audit_all']",
-            run: "click",
-        },
+        ...openIsoMenu("iso_records_audit.menu_iso_audit", "iso_records_audit.menu_iso_audit_all"),
         {
             content: "Open the audit in fieldwork",
             trigger: ".o_list_view .o_data_row td[name='title']:contains('Tour audit: assembly')",
@@ -51,26 +52,8 @@ registry.category("web_tour.tours").add("iso_records_audit_close_tour", {
             trigger: ".o_form_view .o_notebook .nav-link:contains('Checklist')",
             run: "click",
         },
-        {
-            content: "Answer the question on work instructions",
-            trigger: `${INSTRUCTIONS_LINE} td[name='result']`,
-            run: "click",
-        },
-        {
-            content: "Conform",
-            trigger: `${SELECTED_LINE} td[name='result'] select`,
-            run: 'select "conform"',
-        },
-        {
-            content: "Answer the question on traceability",
-            trigger: `${TRACEABILITY_LINE} td[name='result']`,
-            run: "click",
-        },
-        {
-            content: "Minor nonconformity",
-            trigger: `${SELECTED_LINE} td[name='result'] select`,
-            run: 'select "minor"',
-        },
+        ...setResult(INSTRUCTIONS_LINE, "conform", "The work instructions are current: conform"),
+        ...setResult(TRACEABILITY_LINE, "minor", "A unit cannot be traced: minor nonconformity"),
         {
             content: "With its evidence",
             trigger: `${SELECTED_LINE} td[name='evidence_notes'] textarea`,
