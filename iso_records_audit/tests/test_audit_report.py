@@ -135,6 +135,18 @@ class TestAuditReport(AuditCase):
         ):
             self.assertIn(expected, text)
 
+    def test_a_repeat_finding_names_the_earlier_one(self):
+        audit = self.audit_in("reporting", confidentiality="confidential")
+        repeat = self.raise_finding(audit, evidence="Station 2 used revision B of WI-12.")
+        self.assertEqual(repeat.repeat_of_id, self.findings["minor"])
+        text = page_text(self.render(self.lead_auditor, audit))
+        self.assertIn(f"{repeat.name} {self.clause_7_5.display_name}", text)
+        self.assertIn(f"Open Repeat of {self.findings['minor'].name}", text)
+        self.assertIn("Minor nonconformity (1)", text)
+        self.assertIn("Major nonconformity (0)", text)
+        self.assertIn("None recorded.", text)  # no positive point in this one
+        self.assertIn("None: every member of the team is qualified and independent.", text)
+
     def test_a_reader_who_cannot_read_the_confidential_audit_cannot_print_it(self):
         self.assertEqual(self.audit.confidentiality, "confidential")
         for user in (self.colleague, self.user_b):
