@@ -509,7 +509,7 @@ class IsoAudit(models.Model):
                     audit=self.display_name,
                 )
             )
-        # The auditee reads the audit but does not edit it: the acknowledgement is written for them.
+        # The auditee acknowledges a report they may read but not change: the workflow writes it for them.
         workflow(self.sudo(), reason).write(
             {"acknowledged_by_id": signer.id, "acknowledged_date": fields.Datetime.now()}
         )
