@@ -2,7 +2,9 @@ import io
 import re
 import shutil
 import unittest
+from datetime import timedelta
 
+from odoo.addons.iso_records.tools import workflow
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfReader
@@ -48,16 +50,36 @@ class TestAuditReport(AuditCase):
         major = cls.findings["major"].with_user(cls.auditee)
         major.write({"answer_kind": "action", "answer": "Labels printed at the line; batches relabelled."})
         major.action_answer()
-        cls.overridden = audit.auditor_ids.filtered(lambda member: member.role == "auditor")
-        cls.overridden.sudo().write(
-            {
-                "override_reason": "Only two trained auditors in the company; he left Production in 2024.",
-                "override_signed": True,
-                "override_by_id": cls.iso_administrator.id,
-            }
-        )
+        cls.overridden = cls.kept_with_override(audit)
         cls.signature = lead._iso_sign("close", "closed")
         cls.audit = audit
+
+    @classmethod
+    def kept_with_override(cls, audit):
+        """An assembler trained as an auditor, kept on the team of an audit of their own department by an ISO
+        administrator's justified and signed override."""
+        assembler = cls.env["hr.employee"].create(
+            {"name": "Assembler Auditor (test)", "department_id": cls.assembly.id}
+        )
+        cls.file_auditor_training(assembler, audit.date_start - timedelta(days=30))
+        member = (
+            cls.env["iso.audit.auditor"]
+            .with_user(cls.iso_administrator)
+            .create(
+                {
+                    "audit_id": audit.id,
+                    "role": "auditor",
+                    "employee_id": assembler.id,
+                    "override_reason": "Only three trained auditors in the company; she audits another line.",
+                }
+            )
+        )
+        as_administrator = audit.with_user(cls.iso_administrator)
+        if "override" in as_administrator._iso_signable_operations():
+            as_administrator._iso_sign("override", "reviewed", reason="Accepted for this audit.")
+        else:  # before the independence rules: the override is only recorded
+            workflow(member).write({"override_signed": True, "override_by_id": cls.iso_administrator.id})
+        return member
 
     def render(self, user, audit=None):
         html, __ = (
@@ -86,6 +108,7 @@ class TestAuditReport(AuditCase):
             "Auditees Auditee (test)",
             "Lead auditor Lead Auditor (test) Internal",
             "Auditor Second Auditor (test) Internal",
+            "Auditor Assembler Auditor (test) Internal",
             "Attendees: Auditee (test), Production manager",
             "3 question(s): Conform 2, Minor nonconformity 1.",
             "Major nonconformity (1)",
@@ -106,11 +129,16 @@ class TestAuditReport(AuditCase):
         self.assertEqual(positions, sorted(positions))
         self.assertIn(f"Positive points {self.clause_7_5.display_name}: {self.findings['positive'].evidence}", text)
         # Overrides of independence, with who signed them.
+        self.assertTrue(self.overridden.override_signed)
+        self.assertIn("Assembler Auditor (test) (Auditor)", text)
         self.assertIn(
-            "Second Auditor (test) (Auditor) Only two trained auditors in the company; he left Production in 2024. "
-            f"{self.iso_administrator.name}",
+            f"Only three trained auditors in the company; she audits another line. {self.iso_administrator.name}",
             text,
         )
+        if self.overridden.conflict_note:
+            self.assertIn(f"Conflict: {self.overridden.conflict_note}", text)
+        for signature in self.audit.signature_ids:
+            self.assertIn(f'<code class="o_iso_hash">{signature.content_hash}</code>', html)
         # The closing signature with its full content hash, in monospace.
         self.assertRegex(self.signature.content_hash, r"^[0-9a-f]{64}$")
         self.assertIn(f'<code class="o_iso_hash">{self.signature.content_hash}</code>', html)
