@@ -19,6 +19,7 @@
         "data/iso_audit_checklist_data.xml",
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
+        "report/iso_audit_report.xml",
         "views/iso_audit_checklist_template_views.xml",
         "views/iso_audit_finding_views.xml",
         "views/iso_audit_views.xml",
