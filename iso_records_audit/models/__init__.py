@@ -11,3 +11,6 @@ from . import res_config_settings
 from . import iso_audit_programme_line_frequency
 from . import iso_audit_clause_coverage
 from . import iso_audit_programme_plan
+from . import hr_employee
+from . import hr_department
+from . import res_partner

@@ -509,7 +509,10 @@ class IsoAudit(models.Model):
                     audit=self.display_name,
                 )
             )
-        workflow(self, reason).write({"acknowledged_by_id": signer.id, "acknowledged_date": fields.Datetime.now()})
+        # The auditee acknowledges a report they may read but not change: the workflow writes it for them.
+        workflow(self.sudo(), reason).write(
+            {"acknowledged_by_id": signer.id, "acknowledged_date": fields.Datetime.now()}
+        )
         self.sudo().activity_ids.filtered(
             lambda activity: activity.activity_type_id == self.env.ref("iso_records.mail_activity_type_iso_approval")
         ).action_feedback(feedback=self.env._("Acknowledged by %s", signer.name))

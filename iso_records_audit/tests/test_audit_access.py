@@ -393,6 +393,39 @@ class TestAuditAccess(TransactionCase):
         self.audit.with_user(lead).action_start_reporting()
         self.assertEqual(self.audit.state, "reporting")
 
+    def sign(self, record, user, operation, meaning):
+        wizard = (
+            self.env["iso.signature.wizard"]
+            .with_user(user)
+            .create(
+                {
+                    "res_model": record._name,
+                    "res_id": record.id,
+                    "operation": operation,
+                    "meaning": meaning,
+                    "password": user.login,  # new_test_user's password
+                }
+            )
+        )
+        return wizard.action_sign()
+
+    def test_lead_closes_and_the_auditee_acknowledges(self):
+        """The auditee reads the report, may not change it, and still signs its acknowledgement."""
+        lead = self.lead
+        self.audit.line_ids.with_user(lead).write({"result": "conform"})
+        self.audit.with_user(lead).action_start_reporting()
+        self.audit.with_user(lead).write({"summary": "<p>Conform but for one minor finding.</p>"})
+        with self.assertRaises(UserError):
+            self.sign(self.audit, self.member, "close", "closed")
+        self.sign(self.audit, lead, "close", "closed")
+        self.assertEqual(self.audit.state, "closed")
+        with self.assertRaises(UserError):
+            self.sign(self.audit, self.plain, "acknowledge", "reviewed")
+        self.sign(self.audit, self.auditee, "acknowledge", "reviewed")
+        self.assertEqual(self.audit.acknowledged_by_id, self.auditee)
+        with self.assertRaises(UserError):
+            self.audit.with_user(self.auditee).write({"conclusion": "Rewritten by the auditee"})
+
     def test_team_member_of_another_audit_changes_nothing_here(self):
         other = self.env["iso.audit"].create(
             {"title": "Sales audit", "department_id": self.sales.id, "date_start": self.today, "date_end": self.today}
