@@ -2,10 +2,12 @@ from odoo import api, fields, models
 from odoo.addons.iso_records.tools import one_record
 
 
-class HrEmployee(models.Model):
-    """The employee's audits: those they audit (team), are audited in (auditee) or own the process of."""
+class IsoAuditEmployeeMixin(models.AbstractModel):
+    """The employee's audits: those they audit (team), are audited in (auditee) or own the process of; on
+    the employee form and on its public form (users without HR rights; same ids)."""
 
-    _inherit = "hr.employee"
+    _name = "iso.audit.employee.mixin"
+    _description = "Employee's ISO Audits"
 
     iso_audit_count = fields.Integer(string="Audits", compute="_compute_iso_audit_count")
 
@@ -45,3 +47,13 @@ class HrEmployee(models.Model):
             "default_auditee_employee_ids": [self.id],
         }
         return action
+
+
+class HrEmployee(models.Model):
+    _name = "hr.employee"
+    _inherit = ["hr.employee", "iso.audit.employee.mixin"]
+
+
+class HrEmployeePublic(models.Model):
+    _name = "hr.employee.public"
+    _inherit = ["hr.employee.public", "iso.audit.employee.mixin"]

@@ -13,8 +13,12 @@ CONTENT_MODELS = ("iso.audit", "iso.audit.line", "iso.audit.auditor", "iso.audit
 LINE_MODELS = ("iso.audit", "iso.audit.line", "iso.audit.auditor")
 
 
-@tagged("post_install", "-at_install")
-class TestAuditAccess(TransactionCase):
+class AuditAccessCase(TransactionCase):
+    """Quality auditors (a lead and a member, qualified and independent) audit Production, whose process
+    owner is the auditee; one internal, one confidential and one restricted audit in fieldwork, each with a
+    checklist and a minor finding; a programme; a plain ISO user, an ISO auditor, the managers of
+    Production and Sales; an ISO administrator of another company."""
+
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
@@ -190,6 +194,9 @@ class TestAuditAccess(TransactionCase):
     def line_of(self, audit, user):
         return audit.line_ids[:1].with_user(user)
 
+
+@tagged("post_install", "-at_install")
+class TestAuditAccess(AuditAccessCase):
     # ------------------------------------------------------------------
     # ISO auditor: reads, changes nothing
     # ------------------------------------------------------------------
