@@ -530,3 +530,24 @@ class TestAuditAccess(AuditAccessCase):
         with self.assertRaises(AccessError):
             self.audit.line_ids[:1].with_user(user_b).write({"result": "conform"})
         self.assertFalse(self.env["iso.audit"].with_user(user_b).name_search("Production"))
+
+    def test_another_company_reads_shared_checklists_not_ours(self):
+        Template = self.env["iso.audit.checklist.template"]
+        ours, shared = Template.create(
+            [
+                {
+                    "name": f"{name} checklist (audit access)",
+                    "standard_id": self.standard.id,
+                    "company_id": company.id,
+                    "question_ids": [Command.create({"clause_id": self.clause_production.id, "question": "Q?"})],
+                }
+                for name, company in (("Our", self.env.company), ("Shared", self.env["res.company"]))
+            ]
+        )
+        user_b = self.administrator_b
+        self.assertEqual(Template.with_user(user_b).search([("id", "in", (ours | shared).ids)]), shared)
+        questions = self.env["iso.audit.checklist.question"].with_user(user_b)
+        self.assertEqual(questions.search([("template_id", "in", (ours | shared).ids)]), shared.question_ids)
+        with self.assertRaises(AccessError):
+            ours.question_ids.with_user(user_b).read(["question"])
+        self.assertEqual(Template.with_user(self.lead).search([("id", "in", (ours | shared).ids)]), ours | shared)
