@@ -465,6 +465,19 @@ class TestAuditAccess(AuditAccessCase):
                     self.confidential.line_ids.with_user(user).read(["question", "evidence_notes"])
         # The finding is a controlled record of its own: its responsible reads it, others do not.
         self.assertTrue(self.reads(self.auditee, self.confidential_finding))
+        # ...but not, through it, the confidential audit and its checklist.
+        self.confidential.sudo().summary = "<p>Secret summary</p>"
+        finding = self.confidential_finding.with_user(self.auditee)
+        with self.assertRaises(AccessError):
+            finding.audit_id.read(["summary"])
+        with self.assertRaises(AccessError):
+            finding.audit_id.line_ids.read(["evidence_notes"])
+        mine = [("id", "=", finding.id)]
+        self.assertFalse(finding.search([*mine, ("audit_id.summary", "ilike", "secret")]), "by the audit's summary")
+        self.assertFalse(
+            finding.search([*mine, ("audit_id.line_ids.question", "ilike", "work orders")]), "by its checklist"
+        )
+        self.assertTrue(finding.search([("id", "=", finding.id)]))
         self.assertFalse(self.reads(self.plain, self.confidential_finding))
         self.assertFalse(self.reads(self.sales_manager, self.confidential_finding))
 
