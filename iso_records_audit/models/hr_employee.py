@@ -30,11 +30,14 @@ class IsoAuditEmployeeMixin(models.AbstractModel):
             members = self.env["iso.audit.auditor"].search_fetch(
                 [("audit_id", "in", audits.ids), ("employee_id", "in", self.ids)], ["audit_id", "employee_id"]
             )
+            pairs = [(member.employee_id.id, member.audit_id.id) for member in members]
             for audit in audits:
-                for employee in audit.process_owner_id | audit.auditee_employee_ids:
-                    audits_of.get(employee.id, set()).add(audit.id)
-            for member in members:
-                audits_of[member.employee_id.id].add(member.audit_id.id)
+                pairs += [
+                    (employee_id, audit.id) for employee_id in (audit.process_owner_id | audit.auditee_employee_ids).ids
+                ]
+            for employee_id, audit_id in pairs:
+                if employee_id in audits_of:
+                    audits_of[employee_id].add(audit_id)
         for employee in self:
             employee.iso_audit_count = len(audits_of.get(employee.id, ()))
 
