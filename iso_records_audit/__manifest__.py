@@ -25,7 +25,12 @@
         "views/iso_audit_views.xml",
         "views/iso_audit_programme_views.xml",
         "views/iso_audit_programme_plan_views.xml",
+        "views/erp_smart_button_views.xml",
+        "views/res_config_settings_views.xml",
         "views/menus.xml",
+    ],
+    "demo": [
+        "demo/iso_audit_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

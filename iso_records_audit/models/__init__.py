@@ -14,3 +14,6 @@ from . import iso_audit_programme_plan
 from . import iso_audit_reminders
 from . import iso_audit_finding_reminders
 from . import iso_audit_programme_reminders
+from . import hr_employee
+from . import hr_department
+from . import res_partner

@@ -1,6 +1,6 @@
 from dateutil.relativedelta import relativedelta
 
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.addons.iso_records.tools import iso_int_param, one_record, text_argument, workflow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -153,6 +153,9 @@ class IsoAuditFinding(models.Model):
             vals.setdefault("company_id", audit.company_id.id)
             vals.setdefault("department_id", audit.department_id.id)
             vals.setdefault("confidentiality", audit.confidentiality)
+            if "reader_user_ids" not in vals and audit.reader_user_ids:
+                # A restricted audit's named readers read its findings too.
+                vals["reader_user_ids"] = [Command.set(audit.reader_user_ids.ids)]
             if "owner_id" not in vals:
                 vals["owner_id"] = (audit.process_owner_id or audit.department_id.manager_id).id
             grade = vals.get("grade", "minor")

@@ -18,6 +18,8 @@ from odoo.tests import TransactionCase, new_test_user, tagged
 TEST_MODEL = "iso.test.controlled"
 TEST_MODEL_LABEL = "ISO Test Controlled Record"
 TEST_LINE_MODEL = "iso.test.controlled.line"
+# The controlled models of iso_records_audit, checked here when it is installed.
+AUDIT_MODELS = ("iso.audit.programme", "iso.audit", "iso.audit.finding")
 LEVELS = ("public", "internal", "confidential", "restricted")
 COMPANY_RULE = "[('company_id','in',company_ids)]"
 READ_RULE = "[('iso_readable', '=', True)]"
@@ -175,10 +177,26 @@ class TestControlledContractWalk(ContractCase):
             return {"title": "Contract walk"}
         if model_name == TEST_MODEL:
             return {"name": "Contract walk"}
+        if model_name in AUDIT_MODELS:
+            return self._minimal_audit_values(model_name)
         self.fail(
             f"{model_name} inherits iso.controlled.mixin, but the contract test cannot create one: add the values "
             f"it requires to _minimal_values() in tests/addons/iso_records_test_contract/tests/test_contract.py."
         )
+
+    def _minimal_audit_values(self, model_name):
+        """iso_records_audit's models (when installed): a programme, an audit, and a finding of an audit under way
+        (its fieldwork), with no team, so that no test user reads the finding as one of its auditors."""
+        standard = self.env.ref("iso_records.standard_iso_9001_2015")
+        if model_name == "iso.audit.programme":
+            return {"name": "Contract walk", "standard_ids": [Command.link(standard.id)]}
+        audit_values = {"title": "Contract walk", "date_start": self.today, "date_end": self.today}
+        if model_name == "iso.audit":
+            return audit_values
+        audit = self.env["iso.audit"].sudo().create({**audit_values, "department_id": self.quality.id})
+        workflow(audit).write({"state": "fieldwork"})
+        clause = self.env["iso.clause"].search([("standard_id", "=", standard.id)], limit=1)
+        return {"audit_id": audit.id, "clause_id": clause.id, "evidence": "Contract walk", "grade": "minor"}
 
     def reads(self, user, record):
         """Whether ``user`` reads ``record``; searching and reading it must agree."""
