@@ -41,6 +41,7 @@ class IsoCompetenceMatrix(models.Model):
             "job_id",
             "department_id",
             "include_subdepartments",
+            "employee_ids",
             "record_type_id",
             "document_id",
             "refresher_interval_months",
@@ -165,6 +166,14 @@ class IsoCompetenceMatrix(models.Model):
                         OR requirement.department_id = employee.department_id
                         OR (requirement.include_subdepartments
                             AND employee_department.parent_path LIKE requirement_department.parent_path || '%'))
+                   -- Named employees: when the requirement names some, it applies to them only.
+                   AND (NOT EXISTS (SELECT 1
+                                      FROM iso_competence_requirement_employee_rel named
+                                     WHERE named.requirement_id = requirement.id)
+                        OR EXISTS (SELECT 1
+                                     FROM iso_competence_requirement_employee_rel named
+                                    WHERE named.requirement_id = requirement.id
+                                      AND named.employee_id = employee.id))
                    AND (requirement.record_type_id IS NOT NULL OR document.id IS NOT NULL)
             )
             """
