@@ -21,6 +21,8 @@
         "views/iso_audit_views.xml",
         "views/iso_audit_programme_views.xml",
         "views/iso_audit_programme_plan_views.xml",
+        "views/iso_audit_auditor_views.xml",
+        "wizard/iso_audit_auditor_suggest_wizard_views.xml",
         "views/menus.xml",
     ],
     "assets": {

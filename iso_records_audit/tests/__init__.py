@@ -1,1 +1,2 @@
 from . import test_audit_programme
+from . import test_audit_auditors
