@@ -85,33 +85,20 @@ class IsoAuditAuditor(models.Model):
             ]
         )
         requirements.flush_recordset(["record_type_id", "refresher_interval_months"])
+        matrix = self.env["iso.competence.matrix"]
         rows = self.env.execute_query(
             SQL(
                 """
-                SELECT employee.id, requirement.id, training.id, training.training_valid_from,
-                       COALESCE(
-                           training.training_valid_to,
-                           CASE WHEN requirement.refresher_interval_months > 0
-                                THEN (training.training_valid_from
-                                      + make_interval(months => requirement.refresher_interval_months))::date
-                           END
-                       )
-                  FROM unnest(%(employees)s::int[]) AS employee(id)
+                SELECT employee.id, requirement.id, training.id, training.training_valid_from, %s
+                  FROM unnest(%s::int[]) AS employee(id)
                  CROSS JOIN iso_competence_requirement requirement
-                  JOIN LATERAL (
-                       SELECT candidate.id, candidate.training_valid_from, candidate.training_valid_to
-                         FROM iso_record candidate
-                        WHERE candidate.employee_id = employee.id
-                          AND candidate.record_type_id = requirement.record_type_id
-                          AND candidate.state = 'filed'
-                          AND candidate.active
-                          AND candidate.training_effectiveness IS DISTINCT FROM 'not_effective'
-                        ORDER BY candidate.training_valid_from DESC NULLS LAST, candidate.id DESC
-                        LIMIT 1) training ON TRUE
-                 WHERE requirement.id = ANY(%(requirements)s)
+                  JOIN iso_record training ON training.id = (%s)
+                 WHERE requirement.id = ANY(%s)
                 """,
-                employees=employee_ids,
-                requirements=requirements.ids,
+                matrix._valid_to_sql(),
+                employee_ids,
+                matrix._latest_training_sql(),
+                requirements.ids,
             )
         )
         return {(employee_id, requirement_id): rest for employee_id, requirement_id, *rest in rows}

@@ -2,7 +2,7 @@ from contextlib import contextmanager
 
 from odoo.addons.iso_records.tests.common import IsoRecordCase
 from odoo.exceptions import UserError, ValidationError
-from odoo.tests import new_test_user, tagged
+from odoo.tests import Form, new_test_user, tagged
 
 
 class AuditorCase(IsoRecordCase):
@@ -31,15 +31,20 @@ class AuditorCase(IsoRecordCase):
         cls.assembly_auditor = cls.new_employee("Assembly auditor (test)", cls.assembly)
         for employee in (cls.lead, cls.auditor, cls.production_auditor, cls.assembly_auditor):
             cls.file_training(employee, "2025-01-15")
-        cls.audit = cls.Audit.with_user(cls.iso_manager).create(
-            {
-                "title": "Production (test)",
-                "department_id": cls.production.id,
-                "standard_ids": [(6, 0, cls.standard_9001.ids)],
-                "date_start": "2026-06-01",
-                "date_end": "2026-06-02",
-            }
-        )
+        cls.audit = cls.new_audit("Production (test)", cls.production, date_end="2026-06-02")
+
+    @classmethod
+    def new_audit(cls, title, department, standard=None, date_start="2026-06-01", **values):
+        """An audit planned by the ISO manager."""
+        values = {
+            "title": title,
+            "department_id": department.id,
+            "standard_ids": [(6, 0, (standard or cls.standard_9001).ids)],
+            "date_start": date_start,
+            "date_end": date_start,
+            **values,
+        }
+        return cls.Audit.with_user(cls.iso_manager).create(values)
 
     @classmethod
     def new_employee(cls, name, department, user=True):
@@ -119,15 +124,7 @@ class TestAuditorQualification(AuditorCase):
         self.assertEqual(member.qualification_note, "Internal Auditor Training valid to 2028-02-01")
 
     def test_no_qualification_defined_for_the_standard(self):
-        audit = self.Audit.with_user(self.iso_manager).create(
-            {
-                "title": "Environment (test)",
-                "department_id": self.production.id,
-                "standard_ids": [(6, 0, self.standard_14001.ids)],
-                "date_start": "2026-06-01",
-                "date_end": "2026-06-01",
-            }
-        )
+        audit = self.new_audit("Environment (test)", self.production, self.standard_14001)
         with self.refused(ValidationError, "no auditor qualification is defined for ISO 14001"):
             self.add(self.lead, "lead", audit=audit)
         self.qualification.active = False
@@ -158,19 +155,28 @@ class TestAuditorIndependence(AuditorCase):
         ):
             self.add(self.production_auditor)
 
+    def test_the_form_shows_the_conflict_before_saving(self):
+        form = Form(self.audit.with_user(self.iso_manager))
+        with form.auditor_ids.new() as member:
+            member.employee_id = self.production_auditor
+            member.role = "lead"
+            self.assertIn("Independence: works in Production (test)", member.conflict_note)
+        with self.refused(ValidationError, "may not be Lead auditor: Independence: works in Production"):
+            form.save()
+        form = Form(self.audit.with_user(self.iso_manager))
+        with form.auditor_ids.new() as member:
+            member.employee_id = self.lead
+            member.role = "lead"
+            self.assertFalse(member.conflict_note)
+            self.assertIn("valid to 2028-01-15", member.qualification_note)
+        form.save()
+        self.assertEqual(self.audit.lead_auditor_id.employee_id, self.lead)
+
     def test_sub_department_is_refused(self):
         with self.refused(ValidationError, r"Assembly auditor \(test\).*Assembly \(test\), the audited"):
             self.add(self.assembly_auditor)
         # Auditing the sub-department only: a Production auditor works above it, not in it.
-        audit = self.Audit.with_user(self.iso_manager).create(
-            {
-                "title": "Assembly (test)",
-                "department_id": self.assembly.id,
-                "standard_ids": [(6, 0, self.standard_9001.ids)],
-                "date_start": "2026-06-01",
-                "date_end": "2026-06-01",
-            }
-        )
+        audit = self.new_audit("Assembly (test)", self.assembly)
         self.assertFalse(self.add(self.production_auditor, audit=audit).conflict_note)
 
     def test_changing_the_audited_department_rechecks_the_team(self):
@@ -302,15 +308,7 @@ class TestSuggestAuditors(AuditorCase):
         untrained = self.new_employee("Untrained (test)", self.quality)
         self.file_training(untrained, "2020-01-01", "2023-01-01")
         for title in ("Earlier one", "Earlier two"):
-            earlier = self.Audit.create(
-                {
-                    "title": title,
-                    "department_id": self.assembly.id,
-                    "standard_ids": [(6, 0, self.standard_9001.ids)],
-                    "date_start": "2025-11-01",
-                    "date_end": "2025-11-01",
-                }
-            )
+            earlier = self.new_audit(title, self.assembly, date_start="2025-11-01")
             self.add(busy, audit=earlier)
         self.add(self.lead, audit=earlier)
         wizard = self.suggest()
