@@ -125,8 +125,16 @@ class TestAuditorQualification(AuditorCase):
 
     def test_no_qualification_defined_for_the_standard(self):
         audit = self.new_audit("Environment (test)", self.production, self.standard_14001)
+        self.env["iso.competence.requirement"].create(
+            {
+                "name": "Internal auditor ISO 14001 of company B (test)",
+                "company_id": self.company_b.id,
+                "record_type_id": self.auditor_training.id,
+                "auditor_standard_id": self.standard_14001.id,
+            }
+        )
         with self.refused(ValidationError, "no auditor qualification is defined for ISO 14001"):
-            self.add(self.lead, "lead", audit=audit)
+            self.add(self.lead, "lead", audit=audit)  # another company's qualification does not count
         self.qualification.active = False
         with self.refused(ValidationError, "no auditor qualification is defined for ISO 9001"):
             self.add(self.lead, "lead")
