@@ -27,6 +27,8 @@
         "views/iso_audit_programme_plan_views.xml",
         "views/erp_smart_button_views.xml",
         "views/res_config_settings_views.xml",
+        "views/iso_audit_auditor_views.xml",
+        "wizard/iso_audit_auditor_suggest_wizard_views.xml",
         "views/menus.xml",
     ],
     "demo": [

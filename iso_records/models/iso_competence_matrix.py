@@ -3,6 +3,7 @@ from datetime import timedelta
 from odoo import api, fields, models, tools
 from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
+from odoo.tools import SQL
 from odoo.tools.sql import create_index
 
 from ..tools import iso_int_param, one_record, text_argument
@@ -41,6 +42,7 @@ class IsoCompetenceMatrix(models.Model):
             "job_id",
             "department_id",
             "include_subdepartments",
+            "employee_ids",
             "record_type_id",
             "document_id",
             "refresher_interval_months",
@@ -105,7 +107,8 @@ class IsoCompetenceMatrix(models.Model):
         # Row ids combine the requirement (high 32 bits) and the employee: stable, unique, and readable
         # by PostgreSQL from the two joined tables, so a filter on ids applies before trainings are looked up.
         self.env.cr.execute(
-            """
+            SQL(
+                """
             CREATE VIEW iso_competence_matrix AS (
                 SELECT requirement.id::bigint * 4294967296 + employee.id AS id,
                        employee.id AS employee_id,
@@ -126,13 +129,7 @@ class IsoCompetenceMatrix(models.Model):
                        document.id IS NOT NULL AS document_required,
                        training.id AS training_id,
                        training.training_valid_from AS valid_from,
-                       COALESCE(
-                           training.training_valid_to,
-                           CASE WHEN requirement.refresher_interval_months > 0
-                                THEN (training.training_valid_from
-                                      + make_interval(months => requirement.refresher_interval_months))::date
-                           END
-                       ) AS valid_to,
+                       %s AS valid_to,
                        acknowledgement.id AS acknowledgement_id,
                        acknowledgement.acknowledged_at AS acknowledged_at
                   FROM hr_employee employee
@@ -146,16 +143,7 @@ class IsoCompetenceMatrix(models.Model):
              LEFT JOIN iso_record document ON document.id = requirement.document_id AND document.state = 'effective'
                  -- The latest training counts; a scalar subquery, so that a query that does not
                  -- read the training columns never looks it up.
-             LEFT JOIN iso_record training ON training.id = (
-                       SELECT candidate.id
-                         FROM iso_record candidate
-                        WHERE candidate.employee_id = employee.id
-                          AND candidate.record_type_id = requirement.record_type_id
-                          AND candidate.state = 'filed'
-                          AND candidate.active
-                          AND candidate.training_effectiveness IS DISTINCT FROM 'not_effective'
-                        ORDER BY candidate.training_valid_from DESC NULLS LAST, candidate.id DESC
-                        LIMIT 1)
+             LEFT JOIN iso_record training ON training.id = (%s)
              LEFT JOIN iso_document_acknowledgement acknowledgement
                     ON acknowledgement.employee_id = employee.id
                    AND acknowledgement.revision_id = document.revision_id
@@ -164,10 +152,53 @@ class IsoCompetenceMatrix(models.Model):
                    AND (requirement.department_id IS NULL
                         OR requirement.department_id = employee.department_id
                         OR (requirement.include_subdepartments
-                            AND employee_department.parent_path LIKE requirement_department.parent_path || '%'))
+                            AND employee_department.parent_path LIKE requirement_department.parent_path || '%%'))
+                   -- Named employees: when the requirement names some, it applies to them only.
+                   AND (NOT EXISTS (SELECT 1
+                                      FROM iso_competence_requirement_employee_rel named
+                                     WHERE named.requirement_id = requirement.id)
+                        OR EXISTS (SELECT 1
+                                     FROM iso_competence_requirement_employee_rel named
+                                    WHERE named.requirement_id = requirement.id
+                                      AND named.employee_id = employee.id))
                    AND (requirement.record_type_id IS NOT NULL OR document.id IS NOT NULL)
             )
+            """,
+                self._valid_to_sql(),
+                self._latest_training_sql(),
+            )
+        )
+
+    @api.model
+    def _latest_training_sql(self):
+        """The id of the training that counts for a requirement, as a scalar subquery on the aliases
+        ``employee`` (hr_employee) and ``requirement`` (iso_competence_requirement): the latest filed,
+        active training of its type not found not effective."""
+        return SQL(
             """
+                       SELECT candidate.id
+                         FROM iso_record candidate
+                        WHERE candidate.employee_id = employee.id
+                          AND candidate.record_type_id = requirement.record_type_id
+                          AND candidate.state = 'filed'
+                          AND candidate.active
+                          AND candidate.training_effectiveness IS DISTINCT FROM 'not_effective'
+                        ORDER BY candidate.training_valid_from DESC NULLS LAST, candidate.id DESC
+                        LIMIT 1"""
+        )
+
+    @api.model
+    def _valid_to_sql(self):
+        """Until when that training (alias ``training``) proves the requirement: its Valid To, else its
+        Valid From plus the requirement's refresher interval; NULL when it does not expire."""
+        return SQL(
+            """COALESCE(
+                           training.training_valid_to,
+                           CASE WHEN requirement.refresher_interval_months > 0
+                                THEN (training.training_valid_from
+                                      + make_interval(months => requirement.refresher_interval_months))::date
+                           END
+                       )"""
         )
 
     @api.model

@@ -9,7 +9,15 @@ REFRESHER_ACTIVITY = "iso_records.mail_activity_type_iso_refresher"
 # Employees asked to read a new revision within the approval itself; the cron asks the others.
 ACKNOWLEDGEMENT_SYNC_LIMIT = ACTIVITY_BATCH_SIZE
 # The fields that change who must meet a requirement, or what they must read.
-SCOPE_FIELDS = {"active", "company_id", "job_id", "department_id", "include_subdepartments", "document_id"}
+SCOPE_FIELDS = {
+    "active",
+    "company_id",
+    "job_id",
+    "department_id",
+    "include_subdepartments",
+    "employee_ids",
+    "document_id",
+}
 
 
 class IsoCompetenceRequirement(models.Model):
@@ -34,6 +42,17 @@ class IsoCompetenceRequirement(models.Model):
     department_id = fields.Many2one("hr.department", check_company=True, tracking=True, help="Empty: every department.")
     include_subdepartments = fields.Boolean(
         string="Sub-departments too", default=True, help="Also applies to the departments under this one."
+    )
+    employee_ids = fields.Many2many(
+        "hr.employee",
+        "iso_competence_requirement_employee_rel",
+        "requirement_id",
+        "employee_id",
+        string="Named Employees",
+        check_company=True,
+        tracking=True,
+        help="Empty: every employee of the job position and department. When set, the requirement applies "
+        "only to these employees, within its job position and department.",
     )
     record_type_id = fields.Many2one(
         "iso.record.type",

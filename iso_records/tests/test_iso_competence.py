@@ -217,6 +217,33 @@ class TestIsoCompetenceMatrix(IsoCompetenceCase):
         )
         self.assertFalse(self.row(company_b_employee, by_job), "a requirement applies in its own company")
 
+    def test_named_employees_narrow_a_requirement(self):
+        named = self.new_employee("Named (test)")
+        other = self.new_employee("Not named (test)")
+        outside = self.new_employee("Named elsewhere (test)", department=self.quality)
+        requirement = self.Requirement.create(
+            {
+                "name": "Named drivers (test)",
+                "department_id": self.production.id,
+                "record_type_id": self.forklift_type.id,
+                "employee_ids": [(6, 0, (named | outside).ids)],
+            }
+        )
+        self.Matrix.invalidate_model()
+        rows = self.Matrix.search([("requirement_id", "=", requirement.id)])
+        self.assertEqual(rows.employee_id, named, "only the named employees within the department")
+        self.assertEqual(self.state(named, requirement), "missing")
+        self.assertFalse(self.row(other, requirement))
+        self.assertIn(other, self.Matrix.search([("requirement_id", "=", self.forklift.id)]).employee_id)
+        self.assertEqual(requirement.employee_count, 1)
+        requirement.employee_ids = [(4, other.id)]
+        self.assertTrue(self.row(other, requirement), "naming an employee adds them to the matrix")
+        requirement.employee_ids = [(5, 0, 0)]
+        self.Matrix.invalidate_model()
+        everyone = self.Matrix.search([("requirement_id", "=", requirement.id)]).employee_id
+        self.assertTrue(named | other <= everyone, "no named employee: the whole scope again")
+        self.assertNotIn(outside, everyone)
+
     def test_document_requirement_appears_when_the_document_takes_effect(self):
         procedure = self.make_record(self.iso_user, title="Forklift safety rules")
         requirement = self.Requirement.create(

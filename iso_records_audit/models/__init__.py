@@ -5,6 +5,8 @@ from . import iso_audit_programme
 from . import iso_audit_programme_line
 from . import iso_audit
 from . import iso_audit_auditor
+from . import iso_audit_auditor_rules
+from . import iso_audit_independence
 from . import iso_audit_line
 from . import iso_audit_finding
 from . import res_config_settings

@@ -93,12 +93,7 @@ class IsoAuditAuditor(models.Model):
                     self.env._("Lead Auditor: %(audit)s has one lead auditor, not several.", audit=audit.display_name)
                 )
 
-    # The qualification and independence rules live in iso_audit_auditor_rules.py.
-    def _compute_clearance(self):
-        for member in self:
-            member.qualification_note = False
-            member.conflict_note = False
-
+    # The qualification and independence rules, _compute_clearance included, live in iso_audit_auditor_rules.py.
     def _iso_check_cleared(self, action):
         """Before a stage moves on: every member with a conflict has a signed override."""
         for member in self:

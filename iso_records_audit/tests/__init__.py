@@ -7,3 +7,4 @@ from . import test_audit_report
 from . import test_ui_audit
 from . import test_audit_access
 from . import test_audit_views
+from . import test_audit_auditors

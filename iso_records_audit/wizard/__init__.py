@@ -1,0 +1,1 @@
+from . import iso_audit_auditor_suggest_wizard
