@@ -147,6 +147,12 @@ class IsoAudit(models.Model):
             raise UserError(self.env._("Team Users: search with 'in' or '=' a user."))
         return [("auditor_ids", "any", [("employee_id.user_id", operator, value)])]
 
+    def _compute_department_id(self):
+        # The auditee department is given, never taken from the owner: a supplier or external audit has none,
+        # and the lead auditor's own department is exactly the one they may not audit.
+        for audit in self:
+            audit.department_id = audit.department_id
+
     @api.model
     def _iso_participant_domain(self, uid):
         return [[("auditor_ids.employee_id.user_id", "=", uid)]]
