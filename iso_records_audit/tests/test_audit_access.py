@@ -315,6 +315,7 @@ class TestAuditAccess(AuditAccessCase):
                     "programme_id": programme.id,
                     "programme_line_id": programme.line_ids.id,
                     "department_id": self.sales.id,
+                    "standard_ids": [Command.link(self.standard.id)],
                     "date_start": self.today + timedelta(days=30),
                     "date_end": self.today + timedelta(days=31),
                     "auditor_ids": [Command.create({"role": "lead", "employee_id": self.employee_of[self.lead].id})],
@@ -439,7 +440,7 @@ class TestAuditAccess(AuditAccessCase):
         )
         outsider = self._user("audit_outsider", "iso_records.group_iso_user", self.quality)
         self.env["iso.audit.auditor"].create(
-            {"audit_id": other.id, "role": "lead", "employee_id": self.employee_of[outsider].id}
+            {"audit_id": other.id, "role": "observer", "employee_id": self.employee_of[outsider].id}
         )
         with self.assertRaises(AccessError):
             self.line_of(self.audit, outsider).write({"result": "conform"})
