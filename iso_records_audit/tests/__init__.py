@@ -5,6 +5,7 @@ from . import test_audit_findings_repeat
 from . import test_audit_workflow
 from . import test_audit_report
 from . import test_ui_audit
+from . import test_ui_audit_generate
 from . import test_audit_access
 from . import test_audit_views
 from . import test_audit_auditors
