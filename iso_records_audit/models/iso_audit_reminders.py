@@ -10,7 +10,7 @@ UPCOMING_ACTIVITY = "iso_records_audit.mail_activity_type_audit_upcoming"
 class IsoAudit(models.Model):
     """Reminders of the audits: the daily cron, and the lead auditor's reminder before an audit."""
 
-    _inherit = "iso.audit"
+    _inherit = "iso.audit"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _cron_audit_reminders(self, companies=None):

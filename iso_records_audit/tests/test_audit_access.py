@@ -5,6 +5,7 @@ the user; the fixtures (made by the superuser) are what the workflow would have 
 from datetime import timedelta
 
 from odoo import Command, fields
+from odoo.addons.iso_records.tests.common import IsoRecordCase
 from odoo.addons.iso_records.tools import workflow
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import TransactionCase, new_test_user, tagged
@@ -401,21 +402,7 @@ class TestAuditAccess(AuditAccessCase):
         self.audit.with_user(lead).action_start_reporting()
         self.assertEqual(self.audit.state, "reporting")
 
-    def sign(self, record, user, operation, meaning):
-        wizard = (
-            self.env["iso.signature.wizard"]
-            .with_user(user)
-            .create(
-                {
-                    "res_model": record._name,
-                    "res_id": record.id,
-                    "operation": operation,
-                    "meaning": meaning,
-                    "password": user.login,  # new_test_user's password
-                }
-            )
-        )
-        return wizard.action_sign()
+    sign = IsoRecordCase.sign
 
     def test_lead_closes_and_the_auditee_acknowledges(self):
         """The auditee reads the report, may not change it, and still signs its acknowledgement."""
@@ -424,12 +411,12 @@ class TestAuditAccess(AuditAccessCase):
         self.audit.with_user(lead).action_start_reporting()
         self.audit.with_user(lead).write({"summary": "<p>Conform but for one minor finding.</p>"})
         with self.assertRaises(UserError):
-            self.sign(self.audit, self.member, "close", "closed")
-        self.sign(self.audit, lead, "close", "closed")
+            self.sign(self.audit, self.member, "close")
+        self.sign(self.audit, lead, "close")
         self.assertEqual(self.audit.state, "closed")
         with self.assertRaises(UserError):
-            self.sign(self.audit, self.plain, "acknowledge", "reviewed")
-        self.sign(self.audit, self.auditee, "acknowledge", "reviewed")
+            self.sign(self.audit, self.plain, "acknowledge")
+        self.sign(self.audit, self.auditee, "acknowledge")
         self.assertEqual(self.audit.acknowledged_by_id, self.auditee)
         with self.assertRaises(UserError):
             self.audit.with_user(self.auditee).write({"conclusion": "Rewritten by the auditee"})
