@@ -387,7 +387,8 @@ class IsoAudit(models.Model):
     # Checklist
     # ------------------------------------------------------------------
     def _load_checklist(self):
-        """Lines from the templates' questions of the audit's clauses (and their sub-clauses)."""
+        """Lines from the templates' questions of the audit's clauses (and their sub-clauses); a question the
+        checklist already asks on its clause is not asked twice."""
         self.ensure_one()
         if not self.clause_ids:
             return
@@ -398,11 +399,16 @@ class IsoAudit(models.Model):
                 ("clause_id", "child_of", self.clause_ids.ids),
             ]
         )
+        asked = {(line.clause_id.id, (line.question or "").strip()) for line in self.line_ids}
+        questions = questions.filtered(
+            lambda question: (question.clause_id.id, (question.question or "").strip()) not in asked
+        )
+        start = max(self.line_ids.mapped("sequence"), default=-1) + 1
         self.env["iso.audit.line"].create(
             [
                 {
                     "audit_id": self.id,
-                    "sequence": index,
+                    "sequence": start + index,
                     "clause_id": question.clause_id.id,
                     "question": question.question,
                     "guidance": question.guidance,

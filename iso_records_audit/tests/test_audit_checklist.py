@@ -52,6 +52,8 @@ class TestAuditChecklist(IsoAuditCase):
             lines.filtered(lambda line: line.clause_id == self.clause("9.2.2"))[0].question, first_of_922.question
         )
         self.assertEqual(set(lines.mapped("guidance")), set(expected.mapped("guidance")))
+        audit.action_load_checklist()
+        self.assertEqual(audit.line_ids, lines, "loading again asks nothing twice")
 
     def test_preparing_an_audit_loads_its_checklist(self):
         audit = self.new_audit(clauses=("9.2", "7.5"))
