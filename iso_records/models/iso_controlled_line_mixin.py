@@ -3,7 +3,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 
 from ..tools import CREATING, CREATING_KEY, in_workflow
-from .iso_controlled_mixin import _trail_value
+from .iso_controlled_mixin import _trail_value, check_linked_records
 
 # Columns of a line that say nothing about its content.
 LINE_TECHNICAL_FIELDS = {"id", "create_uid", "create_date", "write_uid", "write_date", "display_name"}
@@ -137,6 +137,7 @@ class IsoControlledLineMixin(models.AbstractModel):
     def create(self, vals_list):
         parent_ids = {vals.get(self._iso_parent_field) for vals in vals_list if vals.get(self._iso_parent_field)}
         self._iso_check_parents_open(self._iso_parent_model().browse(parent_ids))
+        check_linked_records(self, vals_list)
         lines = super().create(vals_list)
         creating = self.env.context.get(CREATING_KEY)
         if not (creating and creating[0] is CREATING and creating[1] == self._iso_parent_model()._name):
@@ -148,6 +149,7 @@ class IsoControlledLineMixin(models.AbstractModel):
         if self._iso_parent_field in vals:
             parents |= self._iso_parent_model().browse(vals[self._iso_parent_field])
         self._iso_check_parents_open(parents)
+        check_linked_records(self, [vals])
         old = self._iso_line_state()
         result = super().write(vals)
         self._iso_log_on_parents(old, self._iso_line_state())

@@ -618,6 +618,7 @@ class IsoControlledMixin(models.AbstractModel):
                 self = self.with_context(kept)  # noqa: PLW0642  # pylint: disable=context-overridden
         self._iso_prepare_create(vals_list)
         self._iso_check_linked_attachments(vals_list)
+        self._iso_check_linked_records(vals_list)
         # The audit trail records creation; a chatter message per record would only repeat it.
         creating = self.with_context(mail_create_nolog=True, **{CREATING_KEY: (CREATING, self._name)})
         records = super(IsoControlledMixin, creating).create(vals_list)
@@ -656,6 +657,7 @@ class IsoControlledMixin(models.AbstractModel):
             self._iso_check_lock(vals)
             self._iso_check_retention_choice(vals)
             self._iso_check_linked_attachments([vals])
+            self._iso_check_linked_records([vals])
         field_names = [name for name in self._iso_trail_field_names() if name in vals]
         if field_names:
             old = self._iso_trail_snapshot(field_names)
@@ -736,6 +738,10 @@ class IsoControlledMixin(models.AbstractModel):
             except AccessError:
                 raise AccessError(self.env._("Attachments: you may only attach files you can read yourself.")) from None
 
+    @api.model
+    def _iso_check_linked_records(self, vals_list):
+        check_linked_records(self, vals_list)
+
     def _iso_attach_uploaded_files(self):
         """Files uploaded in the form arrive unattached (res_id 0); attach them so their access follows the record."""
         names = self._iso_attachment_fields()
@@ -764,3 +770,31 @@ def _trail_value(field, value):
     if isinstance(value, datetime.date):
         return value.isoformat()
     return value
+
+
+def check_linked_records(model, vals_list):
+    """Linking a controlled record (a record seen as evidence, the audit of a finding...) needs the right to read
+    it: an id of somebody else's confidential record is not a way to its name or content. For controlled records
+    and their lines alike."""
+    if model.env.su:
+        return
+    controlled = model.env.registry["iso.controlled.mixin"]
+    by_field = {}
+    for vals in vals_list:
+        for name, value in vals.items():
+            field = model._fields.get(name)
+            if not value or not field or field.type not in ("many2one", "many2many"):
+                continue
+            if isinstance(model.env[field.comodel_name], controlled):
+                ids = {value} if field.type == "many2one" else linked_ids(value)
+                by_field.setdefault(field, set()).update(ids)
+    for field, ids in by_field.items():
+        try:
+            model.env[field.comodel_name].browse(ids).exists().check_access("read")
+        except AccessError:
+            raise AccessError(
+                model.env._(
+                    "%(field)s: you may only link records you can read yourself.",
+                    field=field._description_string(model.env),
+                )
+            ) from None

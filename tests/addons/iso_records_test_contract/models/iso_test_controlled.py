@@ -31,6 +31,7 @@ class IsoTestControlled(models.Model):
     state = fields.Selection(TEST_STATES, default="draft", required=True, readonly=True, tracking=True)
     verified_by_id = fields.Many2one("res.users", string="Verified by", readonly=True)
     closed_on = fields.Date(help="When the work was closed; the day it is signed closed when left empty.")
+    related_id = fields.Many2one("iso.test.controlled", string="Related Record")
     line_ids = fields.One2many("iso.test.controlled.line", "record_id", string="Lines")
     participant_user_ids = fields.Many2many(
         "res.users", "iso_test_controlled_participant_rel", "record_id", "user_id", string="Participants"

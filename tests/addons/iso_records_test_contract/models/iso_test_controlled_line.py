@@ -14,3 +14,4 @@ class IsoTestControlledLine(models.Model):
     company_id = fields.Many2one(related="record_id.company_id", store=True)
     name = fields.Char(required=True)
     result = fields.Selection([("pass", "Pass"), ("fail", "Fail")])
+    seen_ids = fields.Many2many("iso.test.controlled", string="Records Seen")

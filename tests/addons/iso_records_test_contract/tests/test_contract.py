@@ -1021,3 +1021,18 @@ class TestControlledLines(ContractCase):
         record = self.make(self.iso_user)
         with self.assertRaisesRegex(UserError, r"Close: .* is Draft; this step needs it to be Verified\."):
             record._iso_test_close(self.manager)
+
+    def test_only_readable_records_are_linked(self):
+        secret = self.make(self.administrator, confidentiality="restricted")
+        with self.assertRaisesRegex(AccessError, "Related Record: you may only link records you can read yourself"):
+            self.make(self.iso_user, related_id=secret.id)
+        record = self.make(self.iso_user)
+        with self.assertRaisesRegex(AccessError, "Related Record: you may only link records you can read"):
+            record.with_user(self.iso_user).write({"related_id": secret.id})
+        Lines = self.env[TEST_LINE_MODEL].with_user(self.iso_user)
+        with self.assertRaisesRegex(AccessError, "Records Seen: you may only link records you can read"):
+            Lines.create({"record_id": record.id, "name": "Peek", "seen_ids": [Command.set(secret.ids)]})
+        line = Lines.create({"record_id": record.id, "name": "Seen", "seen_ids": [Command.link(record.id)]})
+        with self.assertRaisesRegex(AccessError, "Records Seen: you may only link records you can read"):
+            line.write({"seen_ids": [Command.link(secret.id)]})
+        self.assertEqual((record.related_id, line.seen_ids), (self.env[TEST_MODEL], record))
