@@ -347,6 +347,8 @@ class TestSuggestAuditors(AuditorCase):
         )
 
     def test_suggest_is_set_based(self):
+        # Measured twice in the same conditions (new candidates just filed), with 1 and with 6 more candidates.
+        self.file_training(self.new_employee("More auditors (test)", self.quality), "2025-01-15")
         queries = self.count_suggest_queries()
         for index in range(5):
             self.file_training(self.new_employee(f"More auditors {index} (test)", self.quality), "2025-01-15")
