@@ -1,7 +1,7 @@
 from contextlib import contextmanager
 
 from odoo.addons.iso_records.tests.common import IsoRecordCase
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
 
 
@@ -346,6 +346,13 @@ class TestSuggestAuditors(AuditorCase):
             self.audit.auditor_ids.filtered(lambda member: member.role == "auditor").employee_id, self.lead
         )
 
+    def test_suggest_for_an_audit_one_cannot_read_is_refused(self):
+        self.audit.write({"confidentiality": "restricted", "owner_id": False})
+        with self.assertRaises(AccessError):
+            self.env["iso.audit.auditor.suggest.wizard"].with_user(self.iso_manager).create(
+                {"audit_id": self.audit.id}
+            )
+
     def test_suggest_is_set_based(self):
         # Measured twice in the same conditions (new candidates just filed), with 1 and with 6 more candidates.
         self.file_training(self.new_employee("More auditors (test)", self.quality), "2025-01-15")
@@ -357,6 +364,8 @@ class TestSuggestAuditors(AuditorCase):
     def count_suggest_queries(self):
         self.suggest()  # the caches of the user's rights and the defaults, once
         self.env.invalidate_all()
+        # Reading the user's company once per environment is not the wizard's work.
+        self.assertTrue(self.iso_manager.with_user(self.iso_manager).company_id)
         start = self.cr.sql_log_count
         wizard = self.suggest()
         candidates = wizard.candidate_ids.mapped("employee_name")

@@ -15,6 +15,7 @@ class IsoAuditAuditorSuggestWizard(models.TransientModel):
 
     _name = "iso.audit.auditor.suggest.wizard"
     _description = "ISO Audit: Suggest Auditors"
+    _inherit = ["iso.target.wizard.mixin"]
 
     audit_id = fields.Many2one("iso.audit", required=True, ondelete="cascade", readonly=True)
     role = fields.Selection(SUGGESTED_ROLES, readonly=True, help="Lead auditor while the audit has none, else auditor.")
