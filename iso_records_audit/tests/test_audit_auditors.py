@@ -349,9 +349,7 @@ class TestSuggestAuditors(AuditorCase):
     def test_suggest_for_an_audit_one_cannot_read_is_refused(self):
         self.audit.write({"confidentiality": "restricted", "owner_id": False})
         with self.assertRaises(AccessError):
-            self.env["iso.audit.auditor.suggest.wizard"].with_user(self.iso_manager).create(
-                {"audit_id": self.audit.id}
-            )
+            self.env["iso.audit.auditor.suggest.wizard"].with_user(self.iso_manager).create({"audit_id": self.audit.id})
 
     def test_suggest_is_set_based(self):
         # Measured twice in the same conditions (new candidates just filed), with 1 and with 6 more candidates.
