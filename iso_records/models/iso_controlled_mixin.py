@@ -278,6 +278,8 @@ class IsoControlledMixin(models.AbstractModel):
             named = ("reader_user_ids", "in", [uid])
             about_me = ("employee_id.user_id", "=", uid)
             my_team = ("employee_id.parent_id.user_id", "=", uid)
+        if mode == "read":
+            participants = [*participants, *self._iso_reader_domain(uid)]
         if mode == "read" and user.has_group(AUDITOR_GROUP):
             # Every other branch below reads only non-restricted records: this one contains them.
             return Domain.OR(
@@ -305,6 +307,12 @@ class IsoControlledMixin(models.AbstractModel):
     def _iso_participant_domain(self, uid):
         """Who takes part in a record besides its owner and author (an audit's team, say): a list of domains
         of the records in which user ``uid`` takes part. Participants read and change them like their owner."""
+        return []
+
+    @api.model
+    def _iso_reader_domain(self, uid):
+        """Who reads a record without changing it (an audit's auditees, say): a list of domains of the records
+        user ``uid`` reads that way, whatever their confidentiality."""
         return []
 
     @api.depends_context("uid")

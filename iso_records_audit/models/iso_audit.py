@@ -157,6 +157,19 @@ class IsoAudit(models.Model):
     def _iso_participant_domain(self, uid):
         return [[("auditor_ids.employee_id.user_id", "=", uid)]]
 
+    @api.model
+    def _iso_reader_domain(self, uid):
+        # The auditees read the audit they take part in (and acknowledge its report), confidential ones too;
+        # they change nothing, and a restricted audit stays with its owner, team and named readers.
+        auditees = Domain.OR(
+            [
+                [("process_owner_id.user_id", "=", uid)],
+                [("department_id.manager_id.user_id", "=", uid)],
+                [("auditee_employee_ids.user_id", "=", uid)],
+            ]
+        )
+        return [Domain.AND([[("confidentiality", "!=", "restricted")], auditees])]
+
     def _iso_is_team_member(self, user=None):
         self.ensure_one()
         return (user or self.env.user) in self.sudo().auditor_ids.employee_id.user_id

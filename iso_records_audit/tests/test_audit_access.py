@@ -440,7 +440,7 @@ class TestAuditAccess(AuditAccessCase):
     # Lines follow their record
     # ------------------------------------------------------------------
     def test_lines_of_a_confidential_audit_follow_it(self):
-        for user in (self.plain, self.auditee, self.sales_manager):
+        for user in (self.plain, self.sales_manager):
             with self.subTest(user=user.login):
                 self.assert_reads_all(user, self.confidential, expected=False, models=LINE_MODELS)
                 self.assertFalse(
@@ -451,11 +451,17 @@ class TestAuditAccess(AuditAccessCase):
                 )
                 with self.assertRaises(AccessError):
                     self.confidential.line_ids.with_user(user).read(["question", "evidence_notes"])
-        # The finding is a controlled record of its own: its responsible reads it, others do not.
-        self.assertTrue(self.reads(self.auditee, self.confidential_finding))
+        # The auditee (process owner) reads the confidential audit and its checklist, and changes nothing.
+        self.assert_reads_all(self.auditee, self.confidential, models=LINE_MODELS)
+        with self.assertRaises(AccessError):
+            self.confidential.line_ids[:1].with_user(self.auditee).write({"result": "conform"})
+        # The finding is a controlled record of its own: its responsible reads it, others do not...
+        responsible = self.employee_of[self.plain]
+        workflow(self.confidential_finding.sudo()).write({"owner_id": responsible.id})
+        self.assertTrue(self.reads(self.plain, self.confidential_finding))
         # ...but not, through it, the confidential audit and its checklist.
         self.confidential.sudo().summary = "<p>Secret summary</p>"
-        finding = self.confidential_finding.with_user(self.auditee)
+        finding = self.confidential_finding.with_user(self.plain)
         with self.assertRaises(AccessError):
             finding.audit_id.read(["summary"])
         with self.assertRaises(AccessError):
@@ -466,7 +472,6 @@ class TestAuditAccess(AuditAccessCase):
             finding.search([*mine, ("audit_id.line_ids.question", "ilike", "work orders")]), "by its checklist"
         )
         self.assertTrue(finding.search([("id", "=", finding.id)]))
-        self.assertFalse(self.reads(self.plain, self.confidential_finding))
         self.assertFalse(self.reads(self.sales_manager, self.confidential_finding))
 
     def test_lines_of_a_restricted_audit_only_for_its_readers(self):

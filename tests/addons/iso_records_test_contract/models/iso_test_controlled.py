@@ -37,6 +37,14 @@ class IsoTestControlled(models.Model):
         "res.users", "iso_test_controlled_participant_rel", "record_id", "user_id", string="Participants"
     )
 
+    observer_user_ids = fields.Many2many(
+        "res.users", "iso_test_controlled_observer_rel", "record_id", "user_id", string="Observers"
+    )
+
+    @api.model
+    def _iso_reader_domain(self, uid):
+        return [[("observer_user_ids", "in", [uid])]]
+
     @api.model
     def _iso_participant_domain(self, uid):
         return [[("participant_user_ids", "in", [uid])]]

@@ -1017,6 +1017,17 @@ class TestControlledLines(ContractCase):
         with self.assertRaises(AccessError):
             record.with_user(self.second_manager).read(["name"])
 
+    def test_readers_read_but_do_not_change_the_record(self):
+        record = self.make(self.iso_user, confidentiality="restricted")
+        Records = self.env[TEST_MODEL].with_user(self.colleague)
+        self.assertFalse(Records.search([("id", "=", record.id)]))
+        record.observer_user_ids = [Command.link(self.colleague.id)]
+        self.assertEqual(Records.search([("id", "=", record.id)]), record)
+        self.assertEqual(record.with_user(self.colleague).name, record.name)
+        with self.assertRaises(AccessError):
+            record.with_user(self.colleague).write({"name": "Changed by an observer"})
+        self.assertEqual(record.name, "Contract record")
+
     def test_one_state_guard_names_the_step_and_the_states(self):
         record = self.make(self.iso_user)
         with self.assertRaisesRegex(UserError, r"Close: .* is Draft; this step needs it to be Verified\."):
