@@ -89,6 +89,22 @@ class IsoControlledLineMixin(models.AbstractModel):
                 )
             )
 
+    def _iso_line_frozen_reason(self):
+        """Why this line is frozen on its own, whatever its record's state (a measurement whose period a held
+        review covers, an input of a held review), or False; a line model overrides it."""
+        self.ensure_one()
+        return False
+
+    def _iso_check_lines_unfrozen(self):
+        if in_workflow(self.env):
+            return
+        for line in self:
+            reason = line._iso_line_frozen_reason()
+            if reason:
+                raise UserError(
+                    self.env._("%(line)s is frozen: %(reason)s", line=line.sudo().display_name, reason=reason)
+                )
+
     @api.model
     def _iso_line_content_fields(self):
         """What a line says: its stored fields but the technical ones and the link to its record."""
@@ -139,6 +155,8 @@ class IsoControlledLineMixin(models.AbstractModel):
         self._iso_check_parents_open(self._iso_parent_model().browse(parent_ids))
         check_linked_records(self, vals_list)
         lines = super().create(vals_list)
+        # A line created where it would be frozen is refused: the creation is rolled back with the error.
+        lines._iso_check_lines_unfrozen()
         creating = self.env.context.get(CREATING_KEY)
         if not (creating and creating[0] is CREATING and creating[1] == self._iso_parent_model()._name):
             lines._iso_log_on_parents({}, lines._iso_line_state())
@@ -149,15 +167,19 @@ class IsoControlledLineMixin(models.AbstractModel):
         if self._iso_parent_field in vals:
             parents |= self._iso_parent_model().browse(vals[self._iso_parent_field])
         self._iso_check_parents_open(parents)
+        self._iso_check_lines_unfrozen()
         check_linked_records(self, [vals])
         old = self._iso_line_state()
         result = super().write(vals)
+        # Nor may a change move a line to where it is frozen (a measurement into a frozen period).
+        self._iso_check_lines_unfrozen()
         self._iso_log_on_parents(old, self._iso_line_state())
         return result
 
     @api.ondelete(at_uninstall=False)
     def _unlink_except_parent_locked(self):
         self._iso_check_parents_open(self._iso_parents())
+        self._iso_check_lines_unfrozen()
 
     def unlink(self):
         old = self._iso_line_state()

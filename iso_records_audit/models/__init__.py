@@ -19,3 +19,9 @@ from . import iso_audit_programme_reminders
 from . import hr_employee
 from . import hr_department
 from . import res_partner
+from . import iso_objective
+from . import iso_objective_measurement
+from . import iso_objective_status
+from . import iso_management_review
+from . import iso_management_review_input
+from . import iso_management_review_output

@@ -19,7 +19,7 @@ TEST_MODEL = "iso.test.controlled"
 TEST_MODEL_LABEL = "ISO Test Controlled Record"
 TEST_LINE_MODEL = "iso.test.controlled.line"
 # The controlled models of iso_records_audit, checked here when it is installed.
-AUDIT_MODELS = ("iso.audit.programme", "iso.audit", "iso.audit.finding")
+AUDIT_MODELS = ("iso.audit.programme", "iso.audit", "iso.audit.finding", "iso.objective", "iso.management.review")
 LEVELS = ("public", "internal", "confidential", "restricted")
 COMPANY_RULE = "[('company_id','in',company_ids)]"
 READ_RULE = "[('iso_readable', '=', True)]"
@@ -188,6 +188,10 @@ class TestControlledContractWalk(ContractCase):
         """iso_records_audit's models (when installed): a programme, an audit, and a finding of an audit under way
         (its fieldwork), with no team, so that no test user reads the finding as one of its auditors."""
         standard = self.env.ref("iso_records.standard_iso_9001_2015")
+        if model_name == "iso.objective":
+            return {"title": "Contract walk", "measure": "Contract walk", "target": 1.0, "date_due": self.today}
+        if model_name == "iso.management.review":
+            return {"date": self.today, "period_start": self.today, "period_end": self.today}
         if model_name == "iso.audit.programme":
             return {"name": "Contract walk", "standard_ids": [Command.link(standard.id)]}
         audit_values = {"title": "Contract walk", "date_start": self.today, "date_end": self.today}
