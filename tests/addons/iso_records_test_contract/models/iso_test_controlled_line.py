@@ -15,3 +15,8 @@ class IsoTestControlledLine(models.Model):
     name = fields.Char(required=True)
     result = fields.Selection([("pass", "Pass"), ("fail", "Fail")])
     seen_ids = fields.Many2many("iso.test.controlled", string="Records Seen")
+    sealed = fields.Boolean(help="A line frozen on its own, whatever its record's state.")
+
+    def _iso_line_frozen_reason(self):
+        self.ensure_one()
+        return "it is sealed." if self.sealed else False

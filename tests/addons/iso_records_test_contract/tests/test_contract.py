@@ -988,6 +988,25 @@ class TestControlledLines(ContractCase):
                     line.with_user(user).unlink()
         self.assertEqual((line.name, line.result), ("Kept", False))
 
+    def test_a_line_frozen_on_its_own_changes_for_nobody(self):
+        record = self.make(self.iso_user)
+        Lines = self.env[TEST_LINE_MODEL].with_user(self.iso_user)
+        line = Lines.create({"record_id": record.id, "name": "Sealed later"})
+        with self.assertRaisesRegex(UserError, "is frozen: it is sealed"):
+            Lines.create({"record_id": record.id, "name": "Born sealed", "sealed": True})
+        with self.assertRaisesRegex(UserError, "is frozen: it is sealed"), self.env.cr.savepoint():
+            line.write({"name": "Sealing myself", "sealed": True})
+        self.assertEqual((line.name, line.sealed), ("Sealed later", False), "the refused write left nothing")
+        workflow(line).write({"sealed": True})
+        for user in (self.iso_user, self.administrator):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(UserError, "is frozen: it is sealed"):
+                    line.with_user(user).write({"result": "fail"})
+                with self.assertRaisesRegex(UserError, "is frozen: it is sealed"):
+                    line.with_user(user).unlink()
+        self.assertEqual(Lines.search_count([("record_id", "=", record.id)]), 1, "only the sealed line was created")
+        self.assertFalse(line.result)
+
     def test_line_changes_are_events_of_their_record(self):
         record = self.make(self.iso_user, line_ids=[Command.create({"name": "Given on creation"})])
         events = self.trail(record)
