@@ -9,3 +9,5 @@ from . import test_ui_audit_generate
 from . import test_audit_access
 from . import test_audit_views
 from . import test_audit_auditors
+from . import test_objective_status
+from . import test_objective_measurement
