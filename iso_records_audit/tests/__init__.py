@@ -11,3 +11,5 @@ from . import test_audit_views
 from . import test_audit_auditors
 from . import test_objective_status
 from . import test_objective_measurement
+from . import test_objective_measure
+from . import test_objective_reminders
