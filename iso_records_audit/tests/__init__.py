@@ -13,3 +13,4 @@ from . import test_objective_status
 from . import test_objective_measurement
 from . import test_objective_measure
 from . import test_objective_reminders
+from . import test_objective_ui
