@@ -57,7 +57,6 @@ class IsoObjective(models.Model):
     )
     policy_id = fields.Many2one(
         "iso.record",
-        string="Policy",
         check_company=True,
         domain="[('kind', '=', 'document')]",
         tracking=True,
