@@ -1,7 +1,7 @@
 from datetime import date
 
 from odoo.addons.iso_records.tools import workflow
-from odoo.exceptions import UserError, ValidationError
+from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
 from .management_common import ManagementCase
@@ -183,3 +183,19 @@ class TestObjectiveMeasurement(ManagementCase):
         attachment = self.make_attachment(self.iso_user, b"delivery report", "deliveries-march.pdf")
         measurement = self.enter(attachment_ids=[(6, 0, attachment.ids)])
         self.assertEqual(measurement.attachment_ids, attachment)
+
+    # ------------------------------------------------------------------
+    # Access, as real users
+    # ------------------------------------------------------------------
+    def test_user_of_another_company_cannot_measure(self):
+        with self.assertRaises(AccessError):
+            self.enter(user=self.user_b)
+        self.assertFalse(self.objective.measurement_ids)
+
+    def test_auditor_reads_but_does_not_change(self):
+        measurement = self.enter()
+        as_auditor = measurement.with_user(self.iso_auditor)
+        self.assertEqual(as_auditor.value, 93.0)
+        with self.assertRaises(UserError):  # AccessError is one too
+            as_auditor.write({"value": 50.0})
+        self.assertEqual(measurement.value, 93.0)

@@ -134,6 +134,7 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
 
     DUE_OBJECTIVES = 7
     OFF_TRACK_OBJECTIVES = 5
+    COMPUTED_OBJECTIVES = 5
 
     @contextmanager
     def committed(self):
@@ -174,7 +175,23 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
                     for index in range(self.DUE_OBJECTIVES + self.OFF_TRACK_OBJECTIVES)
                 ]
             )
-            workflow(objectives).write({"state": "active"})
+            computed = env["iso.objective"].create(
+                [
+                    {
+                        "title": f"Findings raised {index} {tag}",
+                        "measure": "Findings raised",
+                        "direction": "at_most",
+                        "target": 3.0,
+                        "builtin_measure": "findings_raised",
+                        "company_id": company.id,
+                        "owner_id": owner.id,
+                        "date_start": last_ended - relativedelta(months=2),
+                        "date_due": today + relativedelta(months=6),
+                    }
+                    for index in range(self.COMPUTED_OBJECTIVES)
+                ]
+            )
+            workflow(objectives | computed).write({"state": "active"})
             off_track = objectives[self.DUE_OBJECTIVES :]
             env["iso.objective.measurement"].create(
                 [
@@ -188,6 +205,7 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
                 "user": user.id,
                 "due": objectives[: self.DUE_OBJECTIVES].ids,
                 "off_track": off_track.ids,
+                "computed": computed.ids,
             }
 
     def cleanup(self, company_id):
@@ -198,6 +216,7 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
             for table, column in (("mail_activity", "res_model"), ("mail_followers", "res_model")):
                 cr.execute(f"DELETE FROM {table} WHERE {column} = 'iso.objective' AND res_id = ANY(%s)", [ids])  # noqa: S608
             cr.execute("DELETE FROM mail_message WHERE model = 'iso.objective' AND res_id = ANY(%s)", [ids])
+            cr.execute("DELETE FROM iso_objective_measurement WHERE objective_id = ANY(%s)", [ids])
             cr.execute("DELETE FROM iso_objective WHERE id = ANY(%s)", [ids])
             cr.execute("DELETE FROM hr_employee WHERE company_id = %s", [company_id])
             cr.execute("DELETE FROM hr_department WHERE company_id = %s", [company_id])
@@ -207,12 +226,12 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
             cr.execute("UPDATE res_company SET active = false WHERE id = %s", [company_id])
         self.registry.clear_all_caches()
 
-    def run_workers(self, company_id, count=2):
-        """``count`` workers started together; each gives its result or the PostgreSQL error code that ended
-        it; ``created``: the activities each created."""
+    def run_workers(self, company_id, count=2, cron="_cron_objective_reminders", created_model="mail.activity"):
+        """``count`` workers running ``cron`` started together; each gives its result or the PostgreSQL error
+        code that ended it; ``created``: the records of ``created_model`` each created."""
         start = threading.Barrier(count)
         results, created = {}, {}
-        Activity = self.registry["mail.activity"]
+        Activity = self.registry[created_model]
         create = Activity.create
 
         def slow_create(model, vals_list):
@@ -230,9 +249,7 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
                 with self.registry.cursor() as cr:
                     cr.execute("SET lock_timeout = '120s'")
                     env = api.Environment(cr, SUPERUSER_ID, {})
-                    results[name] = env["iso.objective"]._cron_objective_reminders(
-                        env["res.company"].browse(company_id)
-                    )
+                    results[name] = getattr(env["iso.objective"], cron)(env["res.company"].browse(company_id))
             except psycopg2.Error as error:
                 results[name] = error.pgcode
             except Exception as error:  # noqa: BLE001 - reported by the test
@@ -242,6 +259,7 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
         with (
             patch.object(Activity, "create", slow_create),
             patch("odoo.addons.iso_records.models.iso_controlled_mixin.ACTIVITY_BATCH_SIZE", 2),
+            patch("odoo.addons.iso_records_audit.models.iso_objective_measure.COMPUTE_BATCH_SIZE", 2),
         ):
             for thread in threads:
                 thread.start()
@@ -264,7 +282,7 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
     def test_two_workers_at_once_give_each_reminder_once(self):
         fixture = self.make_fixture()
         results, created = self.run_workers(fixture["company"])
-        failed = {name: result for name, result in results.items() if not isinstance(result, tuple)}
+        failed = {name: result for name, result in results.items() if not isinstance(result, (tuple, int))}
         self.assertLessEqual(set(failed.values()), RETRYABLE_PGCODES, f"a worker fails only retryably: {results}")
         self.assertLess(len(failed), 2, f"at least one worker completes: {results}")
         self.assertEqual(len(created), 2, f"both workers took part: {created}")
@@ -280,3 +298,21 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
             self.reminders(fixture["off_track"], OFF_TRACK), dict.fromkeys(fixture["off_track"], (fixture["user"], 1))
         )
         self.assertFalse(self.reminders(fixture["off_track"], DUE), "the measured ones are not asked to measure")
+
+    def test_two_workers_compute_each_measurement_once(self):
+        fixture = self.make_fixture()
+        cron = {"cron": "_cron_objective_measurements", "created_model": "iso.objective.measurement"}
+        results, created = self.run_workers(fixture["company"], **cron)
+        self.assertTrue(all(isinstance(result, int) for result in results.values()), f"both complete: {results}")
+        self.assertEqual(len(created), 2, f"both workers took part: {created}")
+        # A worker that met periods another had measured out of its sight skips them; the next run fills them.
+        again, _created_again = self.run_workers(fixture["company"], count=1, **cron)
+        self.assertEqual(sum(results.values()) + again["iso-objective-worker-0"], self.COMPUTED_OBJECTIVES * 3)
+        self.assertEqual(self.run_workers(fixture["company"], count=1, **cron)[0], {"iso-objective-worker-0": 0})
+        with self.committed() as env:
+            env.cr.execute(
+                """SELECT objective_id, count(*) FROM iso_objective_measurement
+                    WHERE objective_id = ANY(%s) AND source = 'computed' GROUP BY objective_id""",
+                [fixture["computed"]],
+            )
+            self.assertEqual(dict(env.cr.fetchall()), dict.fromkeys(fixture["computed"], 3))
