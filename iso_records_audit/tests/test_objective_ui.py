@@ -18,6 +18,16 @@ class TestObjectiveTrendTour(ManagementCase, HttpCase):
         )
         self.measure(objective, (last_ended - relativedelta(months=1), 91.0), (last_ended, 89.0))
         self.assertEqual(objective.status, "off_track")
+        band = self.make_objective(
+            title="Tour objective: stock accuracy",
+            direction="between",
+            target=97.0,
+            target_max=100.0,
+            date_start=last_ended - relativedelta(months=3),
+            date_due=today + relativedelta(months=6),
+        )
+        self.measure(band, (last_ended - relativedelta(months=1), 98.0), (last_ended, 99.0))
+        self.assertEqual(band.status, "on_track")
         self.start_tour(
             "/odoo/action-iso_records_audit.iso_objective_action", "iso_objective_trend_tour", login=self.iso_user.login
         )

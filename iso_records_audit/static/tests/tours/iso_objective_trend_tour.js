@@ -16,5 +16,19 @@ registry.category("web_tour.tours").add("iso_objective_trend_tour", {
             content: "Chart.js drew the trend into the canvas",
             trigger: ".o_iso_objective_trend canvas[style*='box-sizing']",
         },
+        {
+            content: "Back to the list",
+            trigger: ".o_breadcrumb .o_back_button a, .o_breadcrumb .breadcrumb-item a",
+            run: "click",
+        },
+        {
+            content: "An objective inside its band is green",
+            trigger: ".o_list_view tr.o_data_row.text-success td:contains('Tour objective: stock accuracy')",
+            run: "click",
+        },
+        {
+            content: "The band is drawn too",
+            trigger: ".o_form_view:has(.ribbon:contains('On track')) .o_iso_objective_trend canvas[style*='box-sizing']",
+        },
     ],
 });
