@@ -21,6 +21,7 @@
         "data/mail_activity_type_data.xml",
         "data/ir_cron_data.xml",
         "data/iso_management_data.xml",
+        "data/iso_objective_cron_data.xml",
         "report/iso_audit_report.xml",
         "views/iso_audit_checklist_template_views.xml",
         "views/iso_audit_finding_views.xml",

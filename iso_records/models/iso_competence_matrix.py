@@ -170,10 +170,11 @@ class IsoCompetenceMatrix(models.Model):
         )
 
     @api.model
-    def _latest_training_sql(self):
+    def _latest_training_sql(self, as_of=None):
         """The id of the training that counts for a requirement, as a scalar subquery on the aliases
         ``employee`` (hr_employee) and ``requirement`` (iso_competence_requirement): the latest filed,
-        active training of its type not found not effective."""
+        active training of its type not found not effective; with ``as_of`` (an SQL date expression), the
+        latest one valid from that day or before, the one that counted then."""
         return SQL(
             """
                        SELECT candidate.id
@@ -183,8 +184,10 @@ class IsoCompetenceMatrix(models.Model):
                           AND candidate.state = 'filed'
                           AND candidate.active
                           AND candidate.training_effectiveness IS DISTINCT FROM 'not_effective'
+                          %s
                         ORDER BY candidate.training_valid_from DESC NULLS LAST, candidate.id DESC
-                        LIMIT 1"""
+                        LIMIT 1""",
+            SQL("AND candidate.training_valid_from <= %s", as_of) if as_of is not None else SQL(),
         )
 
     @api.model

@@ -22,6 +22,8 @@ from . import res_partner
 from . import iso_objective
 from . import iso_objective_measurement
 from . import iso_objective_status
+from . import iso_objective_measure
+from . import iso_objective_reminders
 from . import iso_management_review
 from . import iso_management_review_input
 from . import iso_management_review_output

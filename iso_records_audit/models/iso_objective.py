@@ -57,7 +57,6 @@ class IsoObjective(models.Model):
     )
     policy_id = fields.Many2one(
         "iso.record",
-        string="Policy",
         check_company=True,
         domain="[('kind', '=', 'document')]",
         tracking=True,
@@ -84,7 +83,7 @@ class IsoObjective(models.Model):
     measurement_ids = fields.One2many("iso.objective.measurement", "objective_id", string="Measurements")
     measurement_count = fields.Integer(compute="_compute_measurement_count")
     measurement_reminder_date = fields.Date(
-        readonly=True, copy=False, help="The period end its owner was last asked to measure."
+        readonly=True, copy=False, help="The due date of the measurement its owner was last asked for."
     )
     off_track_reminder_date = fields.Date(
         readonly=True, copy=False, help="The period end its owner was last asked for an action for being off track."

@@ -1,7 +1,11 @@
+from collections import Counter
+
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
-from odoo.exceptions import ValidationError
+from odoo.addons.iso_records.tools import in_workflow
+from odoo.exceptions import UserError, ValidationError
+from odoo.tools import SQL
 
 # How long a period of each frequency lasts.
 PERIOD_LENGTH = {
@@ -9,6 +13,8 @@ PERIOD_LENGTH = {
     "monthly": relativedelta(months=1),
     "quarterly": relativedelta(months=3),
 }
+# Context defaults a client could send to fill what the application sets.
+FORGEABLE_DEFAULTS = ("default_entered_by_id", "default_source")
 
 
 def period_start_of(day, frequency):
@@ -76,8 +82,50 @@ class IsoObjectiveMeasurement(models.Model):
                 period_end_of(measurement.period_start, frequency) if measurement.period_start else False
             )
 
+    @api.model
+    def _iso_check_input_types(self, vals):
+        """Over RPC a value may come as anything: a clear error naming the field instead of a crash."""
+        value = vals.get("value")
+        if "value" in vals and (isinstance(value, bool) or not isinstance(value, (int, float))):
+            raise ValidationError(self.env._("Value: a number is expected, got %(value)r.", value=value))
+        if vals.get("period_start"):
+            try:
+                fields.Date.to_date(vals["period_start"])
+            except (TypeError, ValueError):
+                raise ValidationError(
+                    self.env._("Period: a date (YYYY-MM-DD) is expected, got %(value)r.", value=vals["period_start"])
+                ) from None
+
+    @api.model
+    def _iso_refuse_workflow_fields(self, vals):
+        """Who entered a measurement and whether it was computed are set by the application alone: a user
+        enters as himself, and what he enters is manual."""
+        forged = [
+            self._fields[name].string
+            for name, allowed in (("entered_by_id", self.env.uid), ("source", "manual"))
+            if vals.get(name) not in (None, False, allowed)
+        ]
+        if forged:
+            raise UserError(
+                self.env._(
+                    "%(fields)s: set by the application (the user who enters the value, or the computation of a "
+                    "built-in measure), never written directly.",
+                    fields=", ".join(forged),
+                )
+            )
+
     @api.model_create_multi
     def create(self, vals_list):
+        if not in_workflow(self.env):
+            # Not from the context either: a default_entered_by_id would otherwise fill the field unseen.
+            self = self.with_context(  # noqa: PLW0642  # pylint: disable=context-overridden
+                {key: value for key, value in self.env.context.items() if key not in FORGEABLE_DEFAULTS}
+            )
+            for vals in vals_list:
+                self._iso_refuse_workflow_fields(vals)
+                vals.update(entered_by_id=self.env.uid, source="manual")
+        for vals in vals_list:
+            self._iso_check_input_types(vals)
         objectives = self.env["iso.objective"].browse(
             {vals["objective_id"] for vals in vals_list if vals.get("objective_id")}
         )
@@ -87,13 +135,57 @@ class IsoObjectiveMeasurement(models.Model):
                 vals["period_start"] = period_start_of(
                     fields.Date.to_date(vals["period_start"]), frequency_of.get(vals["objective_id"], "monthly")
                 )
+        self._iso_check_one_per_period(
+            [
+                (vals["objective_id"], vals["period_start"])
+                for vals in vals_list
+                if vals.get("objective_id") and vals.get("period_start")
+            ]
+        )
         return super().create(vals_list)
 
+    def _iso_check_one_per_period(self, periods):
+        """Before writing (the unique index would only say "duplicate key"): a clear error naming the period
+        when one of ``periods`` (objective id, normalised start) is measured already, or given twice."""
+        if not periods:
+            return
+        self.env.flush_all()
+        self.env.cr.execute(
+            SQL(
+                """SELECT objective_id, period_start FROM iso_objective_measurement
+                    WHERE (objective_id, period_start) IN %s AND id != ALL(%s)""",
+                tuple(periods),
+                self.ids,
+            )
+        )
+        taken = self.env.cr.fetchall()
+        if not taken:
+            taken = [period for period, count in Counter(periods).items() if count > 1]
+        if taken:
+            objective_id, start = taken[0]
+            raise ValidationError(
+                self.env._(
+                    "Period: %(objective)s already has a measurement for the period of %(start)s; an objective has "
+                    "one measurement per period: correct the existing one.",
+                    objective=self.env["iso.objective"].browse(objective_id).sudo().display_name,
+                    start=start,
+                )
+            )
+
     def write(self, vals):
+        self._iso_check_input_types(vals)
+        if not in_workflow(self.env):
+            self._iso_refuse_workflow_fields(vals)
+            if {"value", "period_start"} & set(vals):
+                # Whoever changes the value entered it, even over a computed one.
+                vals = {**vals, "entered_by_id": self.env.uid, "source": "manual"}
         if vals.get("period_start"):
             for measurement in self:
                 start = period_start_of(
                     fields.Date.to_date(vals["period_start"]), measurement.objective_id.frequency or "monthly"
+                )
+                measurement._iso_check_one_per_period(
+                    [(vals.get("objective_id") or measurement.objective_id.id, start)]
                 )
                 super(IsoObjectiveMeasurement, measurement).write({**vals, "period_start": start})
             return True
@@ -136,3 +228,20 @@ class IsoObjectiveMeasurement(models.Model):
         for measurement in self:
             if measurement.value != measurement.value:  # NaN sent over RPC
                 raise ValidationError(self.env._("Value: a number is expected."))
+
+    @api.constrains("period_start", "objective_id")
+    def _check_period_within_objective(self):
+        for measurement in self:
+            objective = measurement.objective_id.sudo()
+            if measurement.period_end < objective.date_start or measurement.period_start > objective.date_due:
+                raise ValidationError(
+                    self.env._(
+                        "Period of %(measurement)s: %(start)s to %(end)s is outside the objective's span, "
+                        "%(objective_start)s to %(due)s.",
+                        measurement=measurement.display_name,
+                        start=measurement.period_start,
+                        end=measurement.period_end,
+                        objective_start=objective.date_start,
+                        due=objective.date_due,
+                    )
+                )

@@ -9,3 +9,8 @@ from . import test_ui_audit_generate
 from . import test_audit_access
 from . import test_audit_views
 from . import test_audit_auditors
+from . import test_objective_status
+from . import test_objective_measurement
+from . import test_objective_measure
+from . import test_objective_reminders
+from . import test_objective_ui
