@@ -209,11 +209,12 @@ class TestMeasurementAccess(ManagementAccessCase):
         with self.assertRaises(AccessError) as refused:
             secret.write({"value": 1.0})
         self.assertNotIn("Acme", str(refused.exception))
-        with self.assertRaises(AccessError) as refused:
-            self.Measurement.with_user(self.colleague).create(
-                {"objective_id": self.secret.id, "period_start": date(2026, 4, 1), "value": 1.0}
-            )
-        self.assertNotIn("Acme", str(refused.exception))
+        for start in (date(2026, 4, 1), date(2026, 3, 1)):  # a new period, and the one already measured
+            with self.subTest(start=start), self.assertRaises(AccessError) as refused:
+                self.Measurement.with_user(self.colleague).create(
+                    {"objective_id": self.secret.id, "period_start": start, "value": 1.0}
+                )
+            self.assertNotIn("Acme", str(refused.exception))
         found = [row[0] for row in self.Measurement.with_user(self.colleague).name_search("Acme", limit=100)]
         self.assertNotIn(self.secret_measurement.id, found)
         self.assertEqual(self.secret.measurement_count, 1)
@@ -239,13 +240,30 @@ class TestMeasurementAccess(ManagementAccessCase):
         self.assertEqual(self.objective.measurement_ids, self.measurement)
 
     def test_a_frozen_measurement_changes_for_nobody(self):
-        workflow(self.review).write({"state": "held"})
-        self.measurement.invalidate_recordset()
+        self.assertFalse(self.measurement._iso_line_frozen_reason())
+        workflow(self.review).write({"state": "held"})  # in the same transaction: no stale answer
         for user in (self.iso_user, self.iso_administrator):
             with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "is frozen: the management review"):
                 self.measurement.with_user(user).write({"value": 99.0})
             with self.subTest(user=user.login), self.assertRaisesRegex(UserError, "is frozen"):
                 self.measurement.with_user(user).unlink()
+        self.assertEqual(self.measurement.value, 90.0)
+
+    def test_a_restricted_review_freezes_without_telling_its_name(self):
+        """A held restricted review freezes the measurements of its period for everyone, but only those who read
+        it see which review it is: not in the measurement's Frozen by, nor in the error."""
+        workflow(self.secret_review).write({"state": "held"})
+        owner_view = self.measurement.with_user(self.iso_user)
+        self.assertFalse(owner_view.frozen_by_review_id)
+        self.assertEqual(owner_view.read(["frozen_by_review_id"])[0]["frozen_by_review_id"], False)
+        spec = {"frozen_by_review_id": {"fields": {"display_name": {}}}}
+        self.assertFalse(owner_view.web_read(spec)[0]["frozen_by_review_id"])
+        with self.assertRaisesRegex(UserError, "is frozen: a held management review covers") as refused:
+            owner_view.write({"value": 99.0})
+        self.assertNotIn("Acme", str(refused.exception))
+        self.assertEqual(self.measurement.with_user(self.chair).frozen_by_review_id, self.secret_review)
+        with self.assertRaisesRegex(UserError, "Board review of the Acme tender"):
+            self.measurement.with_user(self.iso_administrator).write({"value": 99.0})
         self.assertEqual(self.measurement.value, 90.0)
 
     def test_evidence_files_are_read_with_their_measurement(self):
@@ -447,6 +465,10 @@ class TestReviewAccess(ManagementAccessCase):
                 )
             with self.subTest(user=user.login), self.assertRaises(AccessError):
                 outputs.with_user(user).unlink()
+        if hasattr(outputs, "action_mark_done"):
+            with self.assertRaises(AccessError):
+                outputs.with_user(self.iso_auditor).action_mark_done()
+            self.assertFalse(outputs.date_done)
         for field_name in ("date_done", "activity_id"):
             self.assertTrue(outputs.fields_get([field_name], ["readonly"])[field_name]["readonly"])
         output = self.env["iso.management.review.output"].with_user(self.chair)
@@ -455,6 +477,32 @@ class TestReviewAccess(ManagementAccessCase):
         )
         added.write({"date_deadline": date(2027, 6, 30)})
         self.assertEqual(self.review.output_count, 2)
+
+    def test_lines_say_who_reads_and_changes_them(self):
+        """``iso_readable`` / ``iso_writable`` of the lines, computed and searched, agree with the rules."""
+        cases = (
+            (self.iso_user, self.measurement, True, True),
+            (self.iso_user, self.input_of[self.review], True, False),
+            (self.iso_user, self.output_of[self.review], True, False),
+            (self.colleague, self.measurement, True, False),
+            (self.colleague, self.secret_measurement, False, False),
+            (self.iso_auditor, self.measurement, True, False),
+            (self.iso_auditor, self.output_of[self.confidential_review], True, False),
+            (self.chair, self.input_of[self.secret_review], True, True),
+            (self.chair, self.output_of[self.review], True, True),
+            (self.production_manager, self.secret_measurement, True, True),
+            (self.production_manager, self.output_of[self.secret_review], False, False),
+        )
+        for user, line, readable, writable in cases:
+            with self.subTest(user=user.login, line=line.sudo().display_name):
+                model = self.env[line._name].with_user(user)
+                for field_name, expected in (("iso_readable", readable), ("iso_writable", writable)):
+                    found = model.search([("id", "=", line.id), (field_name, "=", True)])
+                    self.assertEqual(bool(found), expected, field_name)
+                if readable:
+                    self.assertEqual(
+                        (line.with_user(user).iso_readable, line.with_user(user).iso_writable), (True, writable)
+                    )
 
     def test_company_b_sees_nothing_of_company_a(self):
         for model_name in MODELS:
