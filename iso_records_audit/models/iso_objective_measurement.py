@@ -3,6 +3,7 @@ from collections import Counter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.iso_records.models.iso_controlled_mixin import check_linked_records
 from odoo.addons.iso_records.tools import in_workflow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -126,6 +127,8 @@ class IsoObjectiveMeasurement(models.Model):
                 vals.update(entered_by_id=self.env.uid, source="manual")
         for vals in vals_list:
             self._iso_check_input_types(vals)
+        # Before the checks below name the objective: an objective the user may not read is refused unnamed.
+        check_linked_records(self, vals_list)
         objectives = self.env["iso.objective"].browse(
             {vals["objective_id"] for vals in vals_list if vals.get("objective_id")}
         )
@@ -174,6 +177,7 @@ class IsoObjectiveMeasurement(models.Model):
 
     def write(self, vals):
         self._iso_check_input_types(vals)
+        check_linked_records(self, [vals])
         if not in_workflow(self.env):
             self._iso_refuse_workflow_fields(vals)
             if {"value", "period_start"} & set(vals):

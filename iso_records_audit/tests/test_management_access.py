@@ -224,6 +224,12 @@ class TestMeasurementAccess(ManagementAccessCase):
                     {"objective_id": self.secret.id, "period_start": start, "value": 1.0}
                 )
             self.assertNotIn("Acme", str(refused.exception))
+        # The chair changes the internal objective's measurements but does not read the restricted objective:
+        # moving one onto the period it has measured already is refused without naming it.
+        with self.assertRaises(AccessError) as refused:
+            self.measurement.with_user(self.chair).write({"objective_id": self.secret.id})
+        self.assertNotIn("Acme", str(refused.exception))
+        self.assertEqual(self.measurement.objective_id, self.objective)
         found = [row[0] for row in self.Measurement.with_user(self.colleague).name_search("Acme", limit=100)]
         self.assertNotIn(self.secret_measurement.id, found)
         self.assertEqual(self.secret.measurement_count, 1)
