@@ -3,6 +3,7 @@ from odoo.exceptions import UserError
 from odoo.tools import SQL
 
 from ..tools import in_workflow
+from .iso_controlled_mixin import attachment_fields
 
 
 class IrAttachment(models.Model):
@@ -10,7 +11,8 @@ class IrAttachment(models.Model):
 
     def _iso_signed(self):
         """The first of these files that is signed content: held by a record revision, attached to a
-        locked controlled record, or linked to one through its attachment fields."""
+        locked controlled record or to a line of one (or a line frozen on its own), or linked to one through
+        its attachment fields."""
         if not self.ids:
             return self.browse()
         cr = self.env.cr
@@ -22,6 +24,7 @@ class IrAttachment(models.Model):
         if row:
             return self.browse(row[0])
         controlled = self.env["iso.controlled.mixin"]._iso_controlled_model_names()
+        controlled += self.env["iso.controlled.mixin"]._iso_controlled_model_names("iso.controlled.line.mixin")
         links = [
             SQL(
                 "SELECT %s, res_id, id FROM ir_attachment WHERE id = ANY(%s) AND res_model = %s AND res_id > 0",
@@ -33,7 +36,7 @@ class IrAttachment(models.Model):
         ]
         for name in controlled:
             model = self.env[name]
-            for field_name in model._iso_attachment_fields():
+            for field_name in attachment_fields(model):
                 field = model._fields[field_name]
                 links.append(
                     SQL(

@@ -3,7 +3,13 @@ from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 
 from ..tools import CREATING, CREATING_KEY, in_workflow
-from .iso_controlled_mixin import _trail_value, check_linked_records
+from .iso_controlled_mixin import (
+    _trail_value,
+    attach_uploaded_files,
+    attachment_fields,
+    check_linked_attachments,
+    check_linked_records,
+)
 
 # Columns of a line that say nothing about its content.
 LINE_TECHNICAL_FIELDS = {"id", "create_uid", "create_date", "write_uid", "write_date", "display_name"}
@@ -14,8 +20,9 @@ class IsoControlledLineMixin(models.AbstractModel):
     programme. The line is part of its record's content, so it follows that record everywhere: who may
     read and change it (the record's confidentiality policy and companies), the lock (no line of a closed
     record changes, whoever calls), auditors' read-only access, the trail (each change is an event of the
-    record) and what a signature of the record signs. A model declares ``_iso_parent_field``, the
-    required many2one to its record, and the same three short rules as a controlled model."""
+    record), what a signature of the record signs, and its files (attached to the line, linked only by
+    who may read them, frozen with the line). A model declares ``_iso_parent_field``, the required
+    many2one to its record, and the same three short rules as a controlled model."""
 
     _name = "iso.controlled.line.mixin"
     _description = "ISO Controlled Record Line"
@@ -95,6 +102,11 @@ class IsoControlledLineMixin(models.AbstractModel):
         self.ensure_one()
         return False
 
+    def _iso_is_locked(self):
+        """Whether the line's files are frozen: its record is locked or the line is frozen on its own."""
+        self.ensure_one()
+        return self._iso_parents()._iso_is_locked() or bool(self._iso_line_frozen_reason())
+
     def _iso_check_lines_unfrozen(self):
         if in_workflow(self.env):
             return
@@ -154,12 +166,15 @@ class IsoControlledLineMixin(models.AbstractModel):
         parent_ids = {vals.get(self._iso_parent_field) for vals in vals_list if vals.get(self._iso_parent_field)}
         self._iso_check_parents_open(self._iso_parent_model().browse(parent_ids))
         check_linked_records(self, vals_list)
+        check_linked_attachments(self, vals_list)
         lines = super().create(vals_list)
         # A line created where it would be frozen is refused: the creation is rolled back with the error.
         lines._iso_check_lines_unfrozen()
         creating = self.env.context.get(CREATING_KEY)
         if not (creating and creating[0] is CREATING and creating[1] == self._iso_parent_model()._name):
             lines._iso_log_on_parents({}, lines._iso_line_state())
+        if any(attachment_fields(self) & set(vals) for vals in vals_list):
+            attach_uploaded_files(lines)
         return lines
 
     def write(self, vals):
@@ -169,11 +184,14 @@ class IsoControlledLineMixin(models.AbstractModel):
         self._iso_check_parents_open(parents)
         self._iso_check_lines_unfrozen()
         check_linked_records(self, [vals])
+        check_linked_attachments(self, [vals])
         old = self._iso_line_state()
         result = super().write(vals)
         # Nor may a change move a line to where it is frozen (a measurement into a frozen period).
         self._iso_check_lines_unfrozen()
         self._iso_log_on_parents(old, self._iso_line_state())
+        if attachment_fields(self) & set(vals):
+            attach_uploaded_files(self)
         return result
 
     @api.ondelete(at_uninstall=False)

@@ -723,48 +723,62 @@ class IsoControlledMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     @api.model
     def _iso_attachment_fields(self):
-        return {
-            name
-            for name, field in self._fields.items()
-            if field.type == "many2many" and field.comodel_name == "ir.attachment" and field.store
-        }
+        return attachment_fields(self)
 
     @api.model
     def _iso_check_linked_attachments(self, vals_list):
-        """Linking a file to a record needs the right to read that file: an attachment id of somebody
-        else's record is not a way into it."""
-        if self.env.su:
-            return
-        ids = set()
-        for vals in vals_list:
-            for name in self._iso_attachment_fields() & set(vals):
-                ids |= linked_ids(vals[name] or ())
-        if ids:
-            attachments = self.env["ir.attachment"].browse(ids).exists()
-            try:
-                attachments.check("read")
-            except AccessError:
-                raise AccessError(self.env._("Attachments: you may only attach files you can read yourself.")) from None
+        check_linked_attachments(self, vals_list)
 
     @api.model
     def _iso_check_linked_records(self, vals_list):
         check_linked_records(self, vals_list)
 
     def _iso_attach_uploaded_files(self):
-        """Files uploaded in the form arrive unattached (res_id 0); attach them so their access follows the record."""
-        names = self._iso_attachment_fields()
-        if not names:
-            return
-        for record in self:
-            unattached = self.env["ir.attachment"].sudo()
-            for name in names:
-                unattached |= (
-                    record[name]
-                    .sudo()
-                    .filtered(lambda attachment: not attachment.res_id and attachment.res_model in (False, self._name))
-                )
-            if unattached:
-                workflow(unattached).write({"res_model": record._name, "res_id": record.id})
+        attach_uploaded_files(self)
+
+
+def attachment_fields(model):
+    """The stored many2many fields of ``model`` to files: a record's (or a line's) attachments."""
+    return {
+        name
+        for name, field in model._fields.items()
+        if field.type == "many2many" and field.comodel_name == "ir.attachment" and field.store
+    }
+
+
+def check_linked_attachments(model, vals_list):
+    """Linking a file to a record or a line needs the right to read that file: an attachment id of somebody
+    else's record is not a way into it."""
+    if model.env.su:
+        return
+    ids = set()
+    for vals in vals_list:
+        for name in attachment_fields(model) & set(vals):
+            ids |= linked_ids(vals[name] or ())
+    if ids:
+        attachments = model.env["ir.attachment"].browse(ids).exists()
+        try:
+            attachments.check("read")
+        except AccessError:
+            raise AccessError(model.env._("Attachments: you may only attach files you can read yourself.")) from None
+
+
+def attach_uploaded_files(records):
+    """Files uploaded in the form arrive unattached (res_id 0); attach them to their record or line so that
+    their access follows it."""
+    names = attachment_fields(records)
+    if not names:
+        return
+    for record in records:
+        unattached = records.env["ir.attachment"].sudo()
+        for name in names:
+            unattached |= (
+                record[name]
+                .sudo()
+                .filtered(lambda attachment: not attachment.res_id and attachment.res_model in (False, records._name))
+            )
+        if unattached:
+            workflow(unattached).write({"res_model": record._name, "res_id": record.id})
 
 
 def _trail_value(field, value):

@@ -27,3 +27,4 @@ from . import iso_objective_reminders
 from . import iso_management_review
 from . import iso_management_review_input
 from . import iso_management_review_output
+from . import iso_management_review_schedule

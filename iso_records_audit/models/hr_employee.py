@@ -1,15 +1,19 @@
 from odoo import api, fields, models
 from odoo.addons.iso_records.tools import one_record
 
+from .hr_department import CURRENT_OBJECTIVES
+
 
 class IsoAuditEmployeeMixin(models.AbstractModel):
-    """The employee's audits: those they audit (team), are audited in (auditee) or own the process of; on
-    the employee form and on its public form (users without HR rights; same ids)."""
+    """The employee's audits: those they audit (team), are audited in (auditee) or own the process of; and
+    the objectives they own; on the employee form and on its public form (users without HR rights; same
+    ids)."""
 
     _name = "iso.audit.employee.mixin"
     _description = "Employee's ISO Audits"
 
     iso_audit_count = fields.Integer(string="Audits", compute="_compute_iso_audit_count")
+    iso_objective_count = fields.Integer(string="Objectives", compute="_compute_iso_objective_count")
 
     def _iso_audit_domain(self):
         return [
@@ -49,6 +53,25 @@ class IsoAuditEmployeeMixin(models.AbstractModel):
             "default_department_id": self.department_id.id,
             "default_auditee_employee_ids": [self.id],
         }
+        return action
+
+    @api.depends_context("uid", "allowed_company_ids")
+    def _compute_iso_objective_count(self):
+        Objective = self.env["iso.objective"]
+        counts = {}
+        if self.ids and Objective.has_access("read"):
+            groups = Objective._read_group(
+                [("owner_id", "in", self.ids), *CURRENT_OBJECTIVES], ["owner_id"], ["__count"]
+            )
+            counts = {owner.id: count for owner, count in groups}
+        for employee in self:
+            employee.iso_objective_count = counts.get(employee.id, 0)
+
+    def action_view_iso_objectives(self):
+        one_record(self, self.env._("Objectives"))
+        action = self.env["ir.actions.act_window"]._for_xml_id("iso_records_audit.iso_objective_action")
+        action["domain"] = [("owner_id", "=", self.id), *CURRENT_OBJECTIVES]
+        action["context"] = {"default_owner_id": self.id}
         return action
 
 

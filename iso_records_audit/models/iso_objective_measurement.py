@@ -3,6 +3,7 @@ from collections import Counter
 from dateutil.relativedelta import relativedelta
 
 from odoo import api, fields, models
+from odoo.addons.iso_records.models.iso_controlled_mixin import check_linked_records
 from odoo.addons.iso_records.tools import in_workflow
 from odoo.exceptions import UserError, ValidationError
 from odoo.tools import SQL
@@ -126,6 +127,8 @@ class IsoObjectiveMeasurement(models.Model):
                 vals.update(entered_by_id=self.env.uid, source="manual")
         for vals in vals_list:
             self._iso_check_input_types(vals)
+        # Before the checks below name the objective: an objective the user may not read is refused unnamed.
+        check_linked_records(self, vals_list)
         objectives = self.env["iso.objective"].browse(
             {vals["objective_id"] for vals in vals_list if vals.get("objective_id")}
         )
@@ -174,6 +177,7 @@ class IsoObjectiveMeasurement(models.Model):
 
     def write(self, vals):
         self._iso_check_input_types(vals)
+        check_linked_records(self, [vals])
         if not in_workflow(self.env):
             self._iso_refuse_workflow_fields(vals)
             if {"value", "period_start"} & set(vals):
@@ -192,20 +196,32 @@ class IsoObjectiveMeasurement(models.Model):
         return super().write(vals)
 
     @api.depends("period_start", "period_end", "company_id")
+    @api.depends_context("uid")
     def _compute_frozen_by_review_id(self):
-        reviews = self.env["iso.management.review"].sudo()
+        # Only a review the user may read: a many2one's name is read as superuser, and a restricted review's
+        # title is not theirs to see. The measurement is frozen all the same (_iso_line_frozen_reason).
         for measurement in self:
             measurement.frozen_by_review_id = (
-                reviews._iso_review_freezing(measurement.company_id, measurement.period_end)
-                if measurement.period_end
-                else reviews
+                measurement._iso_freezing_review().with_env(self.env)._filtered_access("read")
             )
+
+    def _iso_freezing_review(self):
+        """The held review whose period covers this measurement's, whoever may read it."""
+        self.ensure_one()
+        reviews = self.env["iso.management.review"].sudo()
+        return reviews._iso_review_freezing(self.company_id, self.period_end) if self.period_end else reviews
 
     def _iso_line_frozen_reason(self):
         self.ensure_one()
-        review = self.frozen_by_review_id
+        review = self._iso_freezing_review()
         if not review:
             return False
+        if not review.with_env(self.env)._filtered_access("read"):
+            return self.env._(
+                "a held management review covers the period of %(start)s; a measurement of a period already "
+                "reviewed does not change.",
+                start=self.period_start,
+            )
         return self.env._(
             "the management review %(review)s, held on %(date)s, covers the period up to %(end)s; a measurement "
             "of a period already reviewed does not change.",

@@ -12,6 +12,8 @@ AUDIT_NON_NEGATIVE_SETTINGS = (
     "iso_finding_due_days_minor",
     "iso_finding_due_days_observation",
     "iso_finding_due_days_improvement",
+    "iso_objective_measurement_due_days",
+    "iso_management_review_interval_months",
 )
 
 
@@ -62,6 +64,19 @@ class ResConfigSettings(models.TransientModel):
         string="Opportunity for improvement: answer within (days)",
         default=90,
         config_parameter="iso_records.finding_due_days_improvement",
+    )
+
+    iso_objective_measurement_due_days = fields.Integer(
+        string="Measurement due (days after its period ends)",
+        default=5,
+        config_parameter="iso_records.objective_measurement_due_days",
+        help="An objective's owner is asked for the measurement of a period this many days after it ends.",
+    )
+    iso_management_review_interval_months = fields.Integer(
+        string="Next management review after (months)",
+        default=12,
+        config_parameter="iso_records.management_review_interval_months",
+        help="Proposes a review's next review date this many months after its meeting date; 0 proposes none.",
     )
 
     @api.constrains(*AUDIT_NON_NEGATIVE_SETTINGS)

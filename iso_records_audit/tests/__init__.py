@@ -14,3 +14,5 @@ from . import test_objective_measurement
 from . import test_objective_measure
 from . import test_objective_reminders
 from . import test_objective_ui
+from . import test_management_access
+from . import test_management_settings

@@ -16,6 +16,9 @@ class IsoTestControlledLine(models.Model):
     result = fields.Selection([("pass", "Pass"), ("fail", "Fail")])
     seen_ids = fields.Many2many("iso.test.controlled", string="Records Seen")
     sealed = fields.Boolean(help="A line frozen on its own, whatever its record's state.")
+    attachment_ids = fields.Many2many(
+        "ir.attachment", "iso_test_controlled_line_attachment_rel", "line_id", "attachment_id", string="Files"
+    )
 
     def _iso_line_frozen_reason(self):
         self.ensure_one()

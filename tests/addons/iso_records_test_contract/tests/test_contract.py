@@ -1007,6 +1007,48 @@ class TestControlledLines(ContractCase):
         self.assertEqual(Lines.search_count([("record_id", "=", record.id)]), 1, "only the sealed line was created")
         self.assertFalse(line.result)
 
+    def test_files_of_a_line_follow_the_line(self):
+        """A line's files attach to the line on upload (res_id 0 in the form), so whoever reads the line reads
+        them and nobody else; linking needs the right to read the file; they freeze with the line (sealed)
+        and with its record (closed)."""
+        record = self.make(self.iso_user)
+        secret = self.env[TEST_MODEL].sudo().create({"name": "Restricted", "confidentiality": "restricted"})
+        Lines = self.env[TEST_LINE_MODEL].with_user(self.iso_user)
+        upload = self.upload(self.iso_user, res_model=TEST_LINE_MODEL)
+        line = Lines.create(
+            {"record_id": record.id, "name": "With a file", "attachment_ids": [Command.set(upload.ids)]}
+        )
+        second = self.upload(self.iso_user, "second.txt", res_model=TEST_LINE_MODEL)
+        line.write({"attachment_ids": [Command.link(second.id)]})
+        self.assertEqual({(a.res_model, a.res_id) for a in upload | second}, {(TEST_LINE_MODEL, line.id)})
+        self.assertEqual(line.with_user(self.colleague).attachment_ids, upload | second)
+        self.assertTrue(upload.with_user(self.colleague).datas)
+        secret_line = self.env[TEST_LINE_MODEL].create({"record_id": secret.id, "name": "Hidden"})
+        hidden = self.upload(self.env.user, "hidden.txt", res_model=TEST_LINE_MODEL, res_id=secret_line.id)
+        with self.assertRaises(AccessError):
+            hidden.with_user(self.iso_user).read(["datas"])
+        for value in ([Command.link(hidden.id)], [Command.set(hidden.ids)]):
+            with self.assertRaisesRegex(AccessError, "only attach files you can read"):
+                line.write({"attachment_ids": value})
+        with self.assertRaisesRegex(AccessError, "only attach files you can read"):
+            Lines.create({"record_id": record.id, "name": "x", "attachment_ids": [Command.set(hidden.ids)]})
+        self.assertEqual(line.attachment_ids, upload | second)
+        workflow(line).write({"sealed": True})
+        for user in (self.iso_user, self.administrator):
+            with self.subTest(user=user.login):
+                with self.assertRaisesRegex(UserError, "signed, locked"):
+                    upload.with_user(user).write({"datas": base64.b64encode(b"other values")})
+                with self.assertRaisesRegex(UserError, "signed, locked"):
+                    upload.with_user(user).unlink()
+        open_line = Lines.create({"record_id": record.id, "name": "Open"})
+        third = self.upload(self.iso_user, "third.txt", res_model=TEST_LINE_MODEL)
+        open_line.write({"attachment_ids": [Command.link(third.id)]})
+        third.with_user(self.iso_user).write({"name": "renamed.txt"})
+        self.close(record)
+        with self.assertRaisesRegex(UserError, "signed, locked"):
+            third.with_user(self.iso_user).write({"name": "again.txt"})
+        self.assertEqual(base64.b64decode(upload.datas), b"measured values")
+
     def test_line_changes_are_events_of_their_record(self):
         record = self.make(self.iso_user, line_ids=[Command.create({"name": "Given on creation"})])
         events = self.trail(record)
