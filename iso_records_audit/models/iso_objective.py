@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.addons.iso_records.tools import workflow
+from odoo.addons.iso_records.tools import one_record, workflow
 from odoo.exceptions import ValidationError
 from odoo.tools import SQL
 
@@ -176,7 +176,7 @@ class IsoObjective(models.Model):
         workflow(self).write({"state": "draft"})
 
     def action_view_measurements(self):
-        self.ensure_one()
+        one_record(self, self.env._("Measurements"))
         action = self.env["ir.actions.act_window"]._for_xml_id("iso_records_audit.iso_objective_measurement_action")
         action["domain"] = [("objective_id", "=", self.id)]
         action["context"] = {"default_objective_id": self.id}

@@ -6,17 +6,26 @@ from datetime import date
 from odoo import Command
 from odoo.addons.iso_records.tests.common import IsoRecordCase
 from odoo.addons.iso_records.tools import workflow
+from odoo.addons.iso_records_audit.models.iso_management_review import FROZEN_STATES
+
+
+def set_aside_held_reviews(env):
+    """The demo data holds a review of the months before its install: it would freeze the fixtures' periods of
+    2026. The test's transaction sets the held and closed reviews aside (cancelled) and rolls that back."""
+    workflow(env["iso.management.review"].search([("state", "in", FROZEN_STATES)])).write({"state": "cancelled"})
 
 
 class ManagementCase(IsoRecordCase):
     """``chair`` is the core's ``iso_manager`` (Quality); ``attendees`` the employees of the ISO manager and
     the production manager. ``make_objective`` creates an active objective owned by ``iso_user``'s employee
-    (Production); ``make_review`` a draft review of 2026 of the main company, 9001 in scope."""
+    (Production); ``make_review`` a draft review of 2026 of the main company, 9001 in scope. The demo's held
+    reviews are set aside, so that only the tests' own reviews freeze anything."""
 
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
         env = cls.env
+        set_aside_held_reviews(env)
         cls.Objective = env["iso.objective"]
         cls.Measurement = env["iso.objective.measurement"]
         cls.Review = env["iso.management.review"]

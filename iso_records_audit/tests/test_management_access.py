@@ -10,18 +10,10 @@ from datetime import date
 from odoo import Command
 from odoo.addons.iso_records.tests import test_iso_contract_paths
 from odoo.addons.iso_records.tools import workflow
-from odoo.addons.iso_records_audit.models.iso_management_review import FROZEN_STATES
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
-from .management_common import ManagementCase
-
-
-def set_aside_held_reviews(env):
-    """The demo data holds a review of the months before its install: it would freeze the fixtures' periods of
-    2026. The test's transaction sets the held and closed reviews aside (cancelled) and rolls that back."""
-    workflow(env["iso.management.review"].search([("state", "in", FROZEN_STATES)])).write({"state": "cancelled"})
-
+from .management_common import ManagementCase, set_aside_held_reviews
 
 MODELS = (
     "iso.objective",
@@ -42,7 +34,6 @@ class ManagementAccessCase(ManagementCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        set_aside_held_reviews(cls.env)
         cls.objective = cls.make_objective(title="On-time delivery (access)")
         cls.secret = cls.make_objective(
             title="Margin of the Acme tender (access)",
@@ -540,7 +531,9 @@ class TestManagementWrongCalls(ManagementAccessCase):
         reviews = (self.review | self.confidential_review).with_user(self.chair)
         departments = (self.production | self.quality).with_user(self.iso_user)
         employees = (self.employee_of[self.iso_user] | self.employee_of[self.colleague]).with_user(self.iso_user)
+        objectives = (self.objective | self.confidential).with_user(self.iso_user)
         for records, method in (
+            (objectives, "action_view_measurements"),
             (reviews, "action_view_outputs"),
             (departments, "action_view_iso_objectives"),
             (employees, "action_view_iso_objectives"),
