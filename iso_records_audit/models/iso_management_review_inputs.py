@@ -1,0 +1,536 @@
+from datetime import timedelta
+
+from odoo import api, fields, models
+from odoo.addons.iso_records.tools import workflow
+from odoo.osv import expression as Domain
+
+# The labels of the figures are the collection's own words; values are counts.
+GAP_STATES = ("missing", "expired", "expiring")
+
+
+class IsoManagementReview(models.Model):
+    """Collecting a review's inputs (ISO 9001 9.3.2 a to f) from live data.
+
+    Each section of ``_iso_review_input_sections()`` names a method that returns the values of one input line:
+    its figures, and the list behind them (``item_model`` and ``item_domain``, a domain as text) so that
+    ``search_count(item_domain) == item_count`` for the same user. Every figure is a ``search_count`` or a
+    ``_read_group`` run with the caller's rights, a few queries per section whatever the data size.
+
+    Scope: the review's company only; an item with clauses counts when one of its clauses belongs to a standard
+    in scope, an item without clauses (an output, a matrix row, a record of a type without clauses) counts for
+    every standard. Without standards in scope, nothing is filtered by standard."""
+
+    _inherit = "iso.management.review"  # pylint: disable=consider-merging-classes-inherited
+
+    # ------------------------------------------------------------------
+    # The registry of sections
+    # ------------------------------------------------------------------
+    @api.model
+    def _iso_review_input_sections(self):
+        """Ordered specs ``(letter, section key, name, method name)``; an addon adds or replaces sections by
+        extending this list (``super()``) or overriding a section's method."""
+        _ = self.env._
+        return [
+            ("a", "previous_actions", _("Actions from previous reviews"), "_iso_input_previous_actions"),
+            ("b", "context_changes", _("Changes in issues and interested parties"), "_iso_input_context_changes"),
+            ("c", "customer_feedback", _("Customer satisfaction and feedback"), "_iso_input_customer_feedback"),
+            ("c", "objectives", _("Quality objectives"), "_iso_input_objectives"),
+            ("c", "process_performance", _("Process performance"), "_iso_input_process_performance"),
+            ("c", "nonconformities", _("Nonconformities and corrective actions"), "_iso_input_nonconformities"),
+            ("c", "monitoring", _("Monitoring and measurement results"), "_iso_input_monitoring"),
+            ("c", "calibration", _("Calibration of measuring equipment"), "_iso_input_calibration"),
+            ("c", "audit_results", _("Audit results"), "_iso_input_audit_results"),
+            ("c", "audit_coverage", _("Audit programme coverage"), "_iso_input_audit_coverage"),
+            ("c", "external_providers", _("External providers' performance"), "_iso_input_external_providers"),
+            ("c", "supplier_audits", _("Supplier audits"), "_iso_input_supplier_audits"),
+            ("d", "resources", _("Adequacy of resources: competence"), "_iso_input_resources"),
+            ("e", "risk_actions", _("Effectiveness of actions on risks"), "_iso_input_risk_actions"),
+            ("f", "opportunities", _("Open opportunities"), "_iso_input_opportunities"),
+            ("f", "improvement_findings", _("Improvement findings of audits"), "_iso_input_improvement_findings"),
+        ]
+
+    # ------------------------------------------------------------------
+    # The action
+    # ------------------------------------------------------------------
+    def action_collect_inputs(self):
+        """(Re)collect every input section from live data; a comment written on a section is kept."""
+        action = self.env._("Collect inputs")
+        self._iso_check_state(action, ["draft", "collected"])
+        self._iso_check_may_run(action)
+        sections = self._iso_review_input_sections()
+        for review in self:
+            comments = {line.section: line.comment for line in review.input_ids if line.comment}
+            vals_list = []
+            for sequence, (letter, section, name, method) in enumerate(sections, start=1):
+                values = getattr(review, method)()
+                vals_list.append(
+                    {
+                        "review_id": review.id,
+                        "letter": letter,
+                        "sequence": sequence,
+                        "section": section,
+                        "name": name,
+                        "figures": values.get("figures") or [],
+                        "item_model": values.get("item_model") or False,
+                        "item_domain": values.get("item_domain") or False,
+                        "item_count": values.get("item_count") or 0,
+                        "note": values.get("note") or False,
+                        "has_data": bool(values.get("has_data")),
+                        "comment": comments.get(section, False),
+                    }
+                )
+            reason = self.env._("Inputs collected from live data")
+            workflow(review.input_ids, reason).unlink()
+            workflow(self.env["iso.management.review.input"], reason).create(vals_list)
+        workflow(self, self.env._("Inputs collected")).write(
+            {"state": "collected", "collected_date": fields.Datetime.now()}
+        )
+        return True
+
+    # ------------------------------------------------------------------
+    # Helpers: period, scope, the values of a line
+    # ------------------------------------------------------------------
+    def _iso_period_dates(self):
+        self.ensure_one()
+        return fields.Date.to_string(self.period_start), fields.Date.to_string(self.period_end)
+
+    def _iso_period_datetimes(self):
+        """[start, end) of the period as UTC datetimes, for create and write dates."""
+        self.ensure_one()
+        start = f"{fields.Date.to_string(self.period_start)} 00:00:00"
+        end = f"{fields.Date.to_string(self.period_end + timedelta(days=1))} 00:00:00"
+        return start, end
+
+    def _iso_date_in_period(self, field_name):
+        start, end = self._iso_period_dates()
+        return [(field_name, ">=", start), (field_name, "<=", end)]
+
+    def _iso_datetime_in_period(self, field_name):
+        start, end = self._iso_period_datetimes()
+        return [(field_name, ">=", start), (field_name, "<", end)]
+
+    def _iso_clause_scope(self, path="clause_ids"):
+        """Items with a clause of a standard in scope, or with no clause at all (they count for every standard)."""
+        self.ensure_one()
+        if not self.standard_ids:
+            return []
+        return ["|", (path, "=", False), (f"{path}.standard_id", "in", self.standard_ids.ids)]
+
+    def _iso_standard_scope(self, path="standard_ids"):
+        self.ensure_one()
+        if not self.standard_ids:
+            return []
+        return ["|", (path, "=", False), (path, "in", self.standard_ids.ids)]
+
+    def _iso_company_domain(self, path="company_id"):
+        self.ensure_one()
+        return [(path, "=", self.company_id.id)]
+
+    @api.model
+    def _iso_input_line(self, model, domain, figures, item_count, *, note=None, has_data=None):
+        return {
+            "figures": [[label, value] for label, value in figures],
+            "item_model": model,
+            "item_domain": str(Domain.normalize_domain(domain)),
+            "item_count": item_count,
+            "note": note,
+            "has_data": bool(item_count) if has_data is None else has_data,
+        }
+
+    def _iso_count_by(self, model, domain, groupby, aggregates=("__count",)):
+        """{group key: count} (or {key: (aggregates)}) of ``model`` under the caller's rights, in one query."""
+        groups = self.env[model]._read_group(domain, list(groupby), list(aggregates))
+        width = len(groupby)
+        if len(aggregates) == 1:
+            return {tuple(group[:width]) if width > 1 else group[0]: group[width] for group in groups}
+        return {tuple(group[:width]) if width > 1 else group[0]: group[width:] for group in groups}
+
+    def _iso_selection_label(self, model, field_name, value):
+        if not value:
+            return self.env._("None")
+        return dict(self.env[model]._fields[field_name]._description_selection(self.env)).get(value, value)
+
+    def _iso_filed_records_domain(self, xmlids):
+        """Operational records of the given types filed in the period, of the company and standards in scope."""
+        type_ids = [
+            record_type.id for xmlid in xmlids if (record_type := self.env.ref(xmlid, raise_if_not_found=False))
+        ]
+        return Domain.AND(
+            [
+                self._iso_company_domain(),
+                [("record_type_id", "in", type_ids), ("state", "=", "filed")],
+                self._iso_date_in_period("effective_date"),
+                self._iso_clause_scope(),
+            ]
+        )
+
+    def _iso_period_audits_domain(self, audit_types=None):
+        """The audits of the company and standards in scope planned to start in the period, not cancelled."""
+        domain = [
+            *self._iso_company_domain(),
+            ("state", "!=", "cancelled"),
+            *self._iso_date_in_period("date_start"),
+        ]
+        if audit_types:
+            domain.append(("audit_type", "in", list(audit_types)))
+        return Domain.AND([domain, self._iso_standard_scope()])
+
+    def _iso_period_findings_domain(self, audit_types=None):
+        domain = [
+            *self._iso_company_domain(),
+            ("audit_id", "any", self._iso_period_audits_domain(audit_types)),
+        ]
+        if self.standard_ids:
+            domain.append(("standard_id", "in", self.standard_ids.ids))
+        return domain
+
+    # ------------------------------------------------------------------
+    # a) Status of actions from previous reviews
+    # ------------------------------------------------------------------
+    def _iso_input_previous_actions(self):
+        """Outputs of the company's earlier held or closed reviews that were not done before this period."""
+        self.ensure_one()
+        Output = self.env["iso.management.review.output"]
+        today = fields.Date.to_string(fields.Date.context_today(self))
+        domain = [
+            *self._iso_company_domain(),
+            ("review_id", "!=", self.id),
+            ("review_id.state", "in", ["held", "closed"]),
+            ("review_id.date", "<", fields.Date.to_string(self.date)),
+            "|",
+            ("date_done", "=", False),
+            ("date_done", ">=", fields.Date.to_string(self.period_start)),
+        ]
+        total = Output.search_count(domain)
+        done = Output.search_count([*domain, ("date_done", "!=", False)])
+        late = Output.search_count([*domain, ("date_done", "=", False), ("date_deadline", "<", today)])
+        _ = self.env._
+        figures = [(_("Done"), done), (_("Late"), late), (_("Open"), total - done - late)]
+        note = None if total else _("No earlier held review has an action still open at the start of the period.")
+        return self._iso_input_line(Output._name, domain, figures, total, note=note)
+
+    # ------------------------------------------------------------------
+    # b) Changes in external and internal issues, needs of interested parties
+    # ------------------------------------------------------------------
+    def _iso_input_context_changes(self):
+        """Risks and opportunities created or changed in the period (re-rated ones included), closed ones too.
+
+        "Changed" is the risk's write date: one indexed-free query instead of a search of the trail. It also
+        moves when Settings change the risk matrix and recompute the levels, which is a re-rating."""
+        self.ensure_one()
+        Risk = self.env["iso.risk"]
+        created = self._iso_datetime_in_period("create_date")
+        domain = Domain.AND(
+            [
+                [*self._iso_company_domain(), ("active", "in", [True, False])],
+                Domain.OR([created, self._iso_datetime_in_period("write_date")]),
+                self._iso_clause_scope(),
+            ]
+        )
+        by_context = self._iso_count_by(Risk._name, domain, ["kind", "context_origin"])
+        total = sum(by_context.values())
+        new = Risk.search_count(Domain.AND([domain, created])) if total else 0
+        with_party = Risk.search_count([*domain, ("interested_party", "!=", False)]) if total else 0
+        _ = self.env._
+
+        def of(kind=None, origin=None):
+            return sum(
+                count
+                for (row_kind, row_origin), count in by_context.items()
+                if (kind is None or row_kind == kind) and (origin is None or row_origin == origin)
+            )
+
+        figures = [
+            (_("Risks"), of(kind="risk")),
+            (_("Opportunities"), of(kind="opportunity")),
+            (_("Created in the period"), new),
+            (_("Changed or re-rated in the period"), total - new),
+            (_("Internal issues"), of(origin="internal")),
+            (_("External issues"), of(origin="external")),
+            (_("Context not given"), of(origin=False)),
+            (_("Naming an interested party"), with_party),
+        ]
+        return self._iso_input_line(Risk._name, domain, figures, total)
+
+    # ------------------------------------------------------------------
+    # c) Performance and effectiveness
+    # ------------------------------------------------------------------
+    def _iso_input_customer_feedback(self):
+        self.ensure_one()
+        domain = self._iso_filed_records_domain(["iso_records.record_type_customer_complaint"])
+        [(count, customers)] = self.env["iso.record"]._read_group(domain, [], ["__count", "partner_id:count_distinct"])
+        _ = self.env._
+        figures = [(_("Customer complaints filed"), count), (_("Customers who complained"), customers)]
+        return self._iso_input_line("iso.record", domain, figures, count)
+
+    def _iso_input_objectives(self):
+        """Objectives active during the period, by status and trend (against today, from their measurements)."""
+        self.ensure_one()
+        Objective = self.env["iso.objective"]
+        start, end = self._iso_period_dates()
+        domain = Domain.AND(
+            [
+                [
+                    *self._iso_company_domain(),
+                    ("state", "in", ["active", "closed"]),
+                    ("date_start", "<=", end),
+                    ("date_due", ">=", start),
+                ],
+                self._iso_objective_scope(),
+            ]
+        )
+        objectives = Objective.search_fetch(domain, ["direction", "target", "target_max"])
+        # The status reads every measurement of the objectives: fetched at once, not a batch per 1,000.
+        self.env["iso.objective.measurement"].search_fetch(
+            [("objective_id", "in", objectives.ids)], ["objective_id", "value", "period_start"]
+        )
+        statuses = {}
+        trends = {}
+        for objective in objectives:
+            statuses[objective.status] = statuses.get(objective.status, 0) + 1
+            trends[objective.trend] = trends.get(objective.trend, 0) + 1
+        figures = [
+            (label, statuses.get(value, 0))
+            for value, label in Objective._fields["status"]._description_selection(self.env)
+        ]
+        figures += [
+            (self.env._("Trend: %(trend)s", trend=label), trends.get(value, 0))
+            for value, label in Objective._fields["trend"]._description_selection(self.env)
+        ]
+        return self._iso_input_line(Objective._name, domain, figures, len(objectives))
+
+    def _iso_objective_scope(self):
+        """An objective counts when a standard or a clause of it is in scope, or when it names neither."""
+        self.ensure_one()
+        if not self.standard_ids:
+            return []
+        ids = self.standard_ids.ids
+        return [
+            "|",
+            "|",
+            "&",
+            ("standard_ids", "=", False),
+            ("clause_ids", "=", False),
+            ("standard_ids", "in", ids),
+            ("clause_ids.standard_id", "in", ids),
+        ]
+
+    def _iso_input_process_performance(self):
+        """Inspection and incident reports filed in the period, by type."""
+        self.ensure_one()
+        domain = self._iso_filed_records_domain(
+            ["iso_records.record_type_inspection_report", "iso_records.record_type_incident_report"]
+        )
+        by_type = self._iso_count_by("iso.record", domain, ["record_type_id"])
+        figures = [(record_type.name, count) for record_type, count in by_type.items()]
+        return self._iso_input_line("iso.record", domain, figures, sum(by_type.values()))
+
+    def _iso_input_nonconformities(self):
+        """Filled in by iso_records_capa, which overrides this method."""
+        self.ensure_one()
+        _ = self.env._
+        return {
+            "figures": [[_("Nonconformities"), 0], [_("Corrective actions"), 0]],
+            "item_model": False,
+            "item_domain": False,
+            "item_count": 0,
+            "note": _(
+                "iso_records_capa is not installed: nonconformities and corrective actions are not recorded "
+                "here; state where they are kept."
+            ),
+            "has_data": False,
+        }
+
+    def _iso_input_monitoring(self):
+        """Measurements of the objectives in scope recorded for periods starting in the review's period."""
+        self.ensure_one()
+        Measurement = self.env["iso.objective.measurement"]
+        domain = [
+            *self._iso_company_domain(),
+            *self._iso_date_in_period("period_start"),
+            ("objective_id", "any", self._iso_objective_scope() or [("id", "!=", False)]),
+        ]
+        by_source = self._iso_count_by(Measurement._name, domain, ["source"])
+        _ = self.env._
+        total = sum(by_source.values())
+        objectives = Measurement._read_group(domain, [], ["objective_id:count_distinct"])[0][0] if total else 0
+        figures = [
+            (_("Measurements recorded"), total),
+            (_("Objectives measured"), objectives),
+            *(
+                (self._iso_selection_label(Measurement._name, "source", source), count)
+                for source, count in sorted(by_source.items(), key=lambda item: item[0] or "")
+            ),
+        ]
+        return self._iso_input_line(Measurement._name, domain, figures, total)
+
+    def _iso_input_calibration(self):
+        self.ensure_one()
+        domain = self._iso_filed_records_domain(["iso_records.record_type_calibration_certificate"])
+        [(count, products)] = self.env["iso.record"]._read_group(domain, [], ["__count", "product_id:count_distinct"])
+        _ = self.env._
+        figures = [(_("Calibration certificates filed"), count), (_("Equipment calibrated"), products)]
+        return self._iso_input_line("iso.record", domain, figures, count)
+
+    def _iso_finding_figures(self, domain):
+        """Figures of the findings of ``domain`` by grade, open and repeat, from one grouped query."""
+        Finding = self.env["iso.audit.finding"]
+        groups = self._iso_count_by(Finding._name, domain, ["grade", "state", "is_repeat"])
+        total = sum(groups.values())
+        by_grade = {}
+        for (grade, __, ___), count in groups.items():
+            by_grade[grade] = by_grade.get(grade, 0) + count
+        _ = self.env._
+        figures = [
+            (label, by_grade.get(grade, 0))
+            for grade, label in Finding._fields["grade"]._description_selection(self.env)
+        ]
+        figures += [
+            (_("Open (not closed)"), sum(count for (__, state, ___), count in groups.items() if state != "closed")),
+            (_("Repeat nonconformities"), sum(count for (__, ___, repeat), count in groups.items() if repeat)),
+        ]
+        return figures, total
+
+    def _iso_input_audit_results(self):
+        """Findings of the audits of the period (planned start in it), by grade, open and repeat ones."""
+        self.ensure_one()
+        domain = self._iso_period_findings_domain()
+        figures, total = self._iso_finding_figures(domain)
+        audits = self._iso_count_by("iso.audit", self._iso_period_audits_domain(), ["state"])
+        _ = self.env._
+        figures = [
+            (_("Audits in the period"), sum(audits.values())),
+            (_("Audits closed"), audits.get("closed", 0)),
+            (_("Findings"), total),
+            *figures,
+        ]
+        has_data = bool(total or audits)
+        return self._iso_input_line("iso.audit.finding", domain, figures, total, has_data=has_data)
+
+    def _iso_input_audit_coverage(self):
+        """Clauses of the company's active programmes (standards in scope): planned, audited in the cycle, gaps."""
+        self.ensure_one()
+        domain = [*self._iso_company_domain(), ("programme_id.state", "=", "active")]
+        if self.standard_ids:
+            domain.append(("standard_id", "in", self.standard_ids.ids))
+        groups = self._iso_count_by("iso.audit.clause.coverage", domain, ["planned", "audited"])
+        total = sum(groups.values())
+        _ = self.env._
+        figures = [
+            (_("Clauses in the programme"), total),
+            (_("Planned"), sum(count for (planned, __), count in groups.items() if planned)),
+            (_("Audited in the cycle"), sum(count for (__, audited), count in groups.items() if audited)),
+            (_("Gaps (not planned)"), sum(count for (planned, __), count in groups.items() if not planned)),
+        ]
+        note = None if total else _("No active audit programme covers the standards in scope.")
+        return self._iso_input_line("iso.audit.clause.coverage", domain, figures, total, note=note)
+
+    def _iso_input_external_providers(self):
+        """Supplier evaluations filed in the period."""
+        self.ensure_one()
+        domain = self._iso_filed_records_domain(["iso_records.record_type_supplier_evaluation"])
+        [(count, suppliers)] = self.env["iso.record"]._read_group(domain, [], ["__count", "partner_id:count_distinct"])
+        _ = self.env._
+        figures = [(_("Supplier evaluations filed"), count), (_("Suppliers evaluated"), suppliers)]
+        return self._iso_input_line("iso.record", domain, figures, count)
+
+    def _iso_input_supplier_audits(self):
+        """Findings of the supplier (second-party) audits of the period."""
+        self.ensure_one()
+        domain = self._iso_period_findings_domain(audit_types=["supplier"])
+        figures, total = self._iso_finding_figures(domain)
+        audits = self.env["iso.audit"].search_count(self._iso_period_audits_domain(audit_types=["supplier"]))
+        _ = self.env._
+        figures = [(_("Supplier audits in the period"), audits), (_("Findings"), total), *figures]
+        return self._iso_input_line("iso.audit.finding", domain, figures, total, has_data=bool(total or audits))
+
+    # ------------------------------------------------------------------
+    # d) Adequacy of resources
+    # ------------------------------------------------------------------
+    def _iso_input_resources(self):
+        """Competence gaps of today's matrix (missing, expired, expiring trainings or readings) per department."""
+        self.ensure_one()
+        Matrix = self.env["iso.competence.matrix"]
+        domain = [*self._iso_company_domain(), ("state", "in", list(GAP_STATES))]
+        by_department = {}
+        by_state = {}
+        for state in GAP_STATES:
+            groups = self._iso_count_by(
+                Matrix._name, [*self._iso_company_domain(), ("state", "=", state)], ["department_id"]
+            )
+            by_state[state] = sum(groups.values())
+            for department, count in groups.items():
+                by_department[department] = by_department.get(department, 0) + count
+        labels = dict(Matrix._fields["state"]._description_selection(self.env))
+        _ = self.env._
+        figures = [(labels.get(state, state), by_state[state]) for state in GAP_STATES]
+        figures += sorted(
+            ((department.display_name or _("No department"), count) for department, count in by_department.items()),
+            key=lambda figure: figure[0],
+        )
+        return self._iso_input_line(Matrix._name, domain, figures, sum(by_state.values()))
+
+    # ------------------------------------------------------------------
+    # e) Effectiveness of actions taken on risks
+    # ------------------------------------------------------------------
+    def _iso_input_risk_actions(self):
+        """The active risks of the register: residual assessed and whether it is below the inherent score,
+        treatments chosen, still above target without treatment."""
+        self.ensure_one()
+        Risk = self.env["iso.risk"]
+        domain = Domain.AND([[*self._iso_company_domain(), ("kind", "=", "risk")], self._iso_clause_scope()])
+        # Comparing two columns is no domain: group by both scores (at most 25 x 26 groups).
+        by_scores = self._iso_count_by(Risk._name, domain, ["score", "residual_score"])
+        total = sum(by_scores.values())
+        by_treatment = self._iso_count_by(Risk._name, domain, ["treatment", "above_target"]) if total else {}
+        assessed = sum(count for (__, residual), count in by_scores.items() if residual)
+        below = sum(count for (score, residual), count in by_scores.items() if residual and residual < score)
+        _ = self.env._
+        figures = [
+            (_("Active risks"), total),
+            (_("Residual assessed"), assessed),
+            (_("Residual below inherent"), below),
+            (_("Residual not below inherent"), assessed - below),
+            (_("Treatment chosen"), sum(count for (treatment, __), count in by_treatment.items() if treatment)),
+            (_("Above target, no treatment"), sum(count for (__, above), count in by_treatment.items() if above)),
+        ]
+        treatments = {}
+        for (treatment, __), count in by_treatment.items():
+            if treatment:
+                treatments[treatment] = treatments.get(treatment, 0) + count
+        figures += [
+            (self.env._("Treatment: %(treatment)s", treatment=self._iso_selection_label(Risk._name, "treatment", t)), n)
+            for t, n in sorted(treatments.items())
+        ]
+        return self._iso_input_line(Risk._name, domain, figures, total)
+
+    # ------------------------------------------------------------------
+    # f) Opportunities for improvement
+    # ------------------------------------------------------------------
+    def _iso_input_opportunities(self):
+        self.ensure_one()
+        Risk = self.env["iso.risk"]
+        domain = Domain.AND([[*self._iso_company_domain(), ("kind", "=", "opportunity")], self._iso_clause_scope()])
+        by_treatment = self._iso_count_by(Risk._name, domain, ["treatment"])
+        total = sum(by_treatment.values())
+        new = Risk.search_count([*domain, *self._iso_datetime_in_period("create_date")]) if total else 0
+        _ = self.env._
+        figures = [(_("Open opportunities"), total), (_("Identified in the period"), new)]
+        figures += [
+            (self._iso_selection_label(Risk._name, "treatment", treatment), count)
+            for treatment, count in sorted(by_treatment.items(), key=lambda item: item[0] or "")
+        ]
+        return self._iso_input_line(Risk._name, domain, figures, total)
+
+    def _iso_input_improvement_findings(self):
+        self.ensure_one()
+        domain = [*self._iso_period_findings_domain(), ("grade", "=", "improvement")]
+        by_state = self._iso_count_by("iso.audit.finding", domain, ["state"])
+        total = sum(by_state.values())
+        _ = self.env._
+        figures = [
+            (_("Opportunities for improvement found by audits"), total),
+            (_("Closed"), by_state.get("closed", 0)),
+            (_("Not closed"), total - by_state.get("closed", 0)),
+        ]
+        return self._iso_input_line("iso.audit.finding", domain, figures, total)
