@@ -29,24 +29,43 @@ class IsoManagementReview(models.Model):
     def _iso_review_input_sections(self):
         """Ordered specs ``(letter, section key, name, method name)``; an addon adds or replaces sections by
         extending this list (``super()``) or overriding a section's method."""
-        _ = self.env._
         return [
-            ("a", "previous_actions", _("Actions from previous reviews"), "_iso_input_previous_actions"),
-            ("b", "context_changes", _("Changes in issues and interested parties"), "_iso_input_context_changes"),
-            ("c", "customer_feedback", _("Customer satisfaction and feedback"), "_iso_input_customer_feedback"),
-            ("c", "objectives", _("Quality objectives"), "_iso_input_objectives"),
-            ("c", "process_performance", _("Process performance"), "_iso_input_process_performance"),
-            ("c", "nonconformities", _("Nonconformities and corrective actions"), "_iso_input_nonconformities"),
-            ("c", "monitoring", _("Monitoring and measurement results"), "_iso_input_monitoring"),
-            ("c", "calibration", _("Calibration of measuring equipment"), "_iso_input_calibration"),
-            ("c", "audit_results", _("Audit results"), "_iso_input_audit_results"),
-            ("c", "audit_coverage", _("Audit programme coverage"), "_iso_input_audit_coverage"),
-            ("c", "external_providers", _("External providers' performance"), "_iso_input_external_providers"),
-            ("c", "supplier_audits", _("Supplier audits"), "_iso_input_supplier_audits"),
-            ("d", "resources", _("Adequacy of resources: competence"), "_iso_input_resources"),
-            ("e", "risk_actions", _("Effectiveness of actions on risks"), "_iso_input_risk_actions"),
-            ("f", "opportunities", _("Open opportunities"), "_iso_input_opportunities"),
-            ("f", "improvement_findings", _("Improvement findings of audits"), "_iso_input_improvement_findings"),
+            ("a", "previous_actions", self.env._("Actions from previous reviews"), "_iso_input_previous_actions"),
+            (
+                "b",
+                "context_changes",
+                self.env._("Changes in issues and interested parties"),
+                "_iso_input_context_changes",
+            ),
+            (
+                "c",
+                "customer_feedback",
+                self.env._("Customer satisfaction and feedback"),
+                "_iso_input_customer_feedback",
+            ),
+            ("c", "objectives", self.env._("Quality objectives"), "_iso_input_objectives"),
+            ("c", "process_performance", self.env._("Process performance"), "_iso_input_process_performance"),
+            (
+                "c",
+                "nonconformities",
+                self.env._("Nonconformities and corrective actions"),
+                "_iso_input_nonconformities",
+            ),
+            ("c", "monitoring", self.env._("Monitoring and measurement results"), "_iso_input_monitoring"),
+            ("c", "calibration", self.env._("Calibration of measuring equipment"), "_iso_input_calibration"),
+            ("c", "audit_results", self.env._("Audit results"), "_iso_input_audit_results"),
+            ("c", "audit_coverage", self.env._("Audit programme coverage"), "_iso_input_audit_coverage"),
+            ("c", "external_providers", self.env._("External providers' performance"), "_iso_input_external_providers"),
+            ("c", "supplier_audits", self.env._("Supplier audits"), "_iso_input_supplier_audits"),
+            ("d", "resources", self.env._("Adequacy of resources: competence"), "_iso_input_resources"),
+            ("e", "risk_actions", self.env._("Effectiveness of actions on risks"), "_iso_input_risk_actions"),
+            ("f", "opportunities", self.env._("Open opportunities"), "_iso_input_opportunities"),
+            (
+                "f",
+                "improvement_findings",
+                self.env._("Improvement findings of audits"),
+                "_iso_input_improvement_findings",
+            ),
         ]
 
     # ------------------------------------------------------------------
@@ -204,9 +223,10 @@ class IsoManagementReview(models.Model):
         total = Output.search_count(domain)
         done = Output.search_count([*domain, ("date_done", "!=", False)])
         late = Output.search_count([*domain, ("date_done", "=", False), ("date_deadline", "<", today)])
-        _ = self.env._
-        figures = [(_("Done"), done), (_("Late"), late), (_("Open"), total - done - late)]
-        note = None if total else _("No earlier held review has an action still open at the start of the period.")
+        figures = [(self.env._("Done"), done), (self.env._("Late"), late), (self.env._("Open"), total - done - late)]
+        note = (
+            None if total else self.env._("No earlier held review has an action still open at the start of the period.")
+        )
         return self._iso_input_line(Output._name, domain, figures, total, note=note)
 
     # ------------------------------------------------------------------
@@ -231,7 +251,6 @@ class IsoManagementReview(models.Model):
         total = sum(by_context.values())
         new = Risk.search_count(Domain.AND([domain, created])) if total else 0
         with_party = Risk.search_count([*domain, ("interested_party", "!=", False)]) if total else 0
-        _ = self.env._
 
         def of(kind=None, origin=None):
             return sum(
@@ -241,14 +260,14 @@ class IsoManagementReview(models.Model):
             )
 
         figures = [
-            (_("Risks"), of(kind="risk")),
-            (_("Opportunities"), of(kind="opportunity")),
-            (_("Created in the period"), new),
-            (_("Changed or re-rated in the period"), total - new),
-            (_("Internal issues"), of(origin="internal")),
-            (_("External issues"), of(origin="external")),
-            (_("Context not given"), of(origin=False)),
-            (_("Naming an interested party"), with_party),
+            (self.env._("Risks"), of(kind="risk")),
+            (self.env._("Opportunities"), of(kind="opportunity")),
+            (self.env._("Created in the period"), new),
+            (self.env._("Changed or re-rated in the period"), total - new),
+            (self.env._("Internal issues"), of(origin="internal")),
+            (self.env._("External issues"), of(origin="external")),
+            (self.env._("Context not given"), of(origin=False)),
+            (self.env._("Naming an interested party"), with_party),
         ]
         return self._iso_input_line(Risk._name, domain, figures, total)
 
@@ -259,8 +278,10 @@ class IsoManagementReview(models.Model):
         self.ensure_one()
         domain = self._iso_filed_records_domain(["iso_records.record_type_customer_complaint"])
         [(count, customers)] = self.env["iso.record"]._read_group(domain, [], ["__count", "partner_id:count_distinct"])
-        _ = self.env._
-        figures = [(_("Customer complaints filed"), count), (_("Customers who complained"), customers)]
+        figures = [
+            (self.env._("Customer complaints filed"), count),
+            (self.env._("Customers who complained"), customers),
+        ]
         return self._iso_input_line("iso.record", domain, figures, count)
 
     def _iso_input_objectives(self):
@@ -328,13 +349,12 @@ class IsoManagementReview(models.Model):
     def _iso_input_nonconformities(self):
         """Filled in by iso_records_capa, which overrides this method."""
         self.ensure_one()
-        _ = self.env._
         return {
-            "figures": [[_("Nonconformities"), 0], [_("Corrective actions"), 0]],
+            "figures": [[self.env._("Nonconformities"), 0], [self.env._("Corrective actions"), 0]],
             "item_model": False,
             "item_domain": False,
             "item_count": 0,
-            "note": _(
+            "note": self.env._(
                 "iso_records_capa is not installed: nonconformities and corrective actions are not recorded "
                 "here; state where they are kept."
             ),
@@ -351,12 +371,11 @@ class IsoManagementReview(models.Model):
             ("objective_id", "any", self._iso_objective_scope() or [("id", "!=", False)]),
         ]
         by_source = self._iso_count_by(Measurement._name, domain, ["source"])
-        _ = self.env._
         total = sum(by_source.values())
         objectives = Measurement._read_group(domain, [], ["objective_id:count_distinct"])[0][0] if total else 0
         figures = [
-            (_("Measurements recorded"), total),
-            (_("Objectives measured"), objectives),
+            (self.env._("Measurements recorded"), total),
+            (self.env._("Objectives measured"), objectives),
             *(
                 (self._iso_selection_label(Measurement._name, "source", source), count)
                 for source, count in sorted(by_source.items(), key=lambda item: item[0] or "")
@@ -368,8 +387,10 @@ class IsoManagementReview(models.Model):
         self.ensure_one()
         domain = self._iso_filed_records_domain(["iso_records.record_type_calibration_certificate"])
         [(count, products)] = self.env["iso.record"]._read_group(domain, [], ["__count", "product_id:count_distinct"])
-        _ = self.env._
-        figures = [(_("Calibration certificates filed"), count), (_("Equipment calibrated"), products)]
+        figures = [
+            (self.env._("Calibration certificates filed"), count),
+            (self.env._("Equipment calibrated"), products),
+        ]
         return self._iso_input_line("iso.record", domain, figures, count)
 
     def _iso_finding_figures(self, domain):
@@ -380,14 +401,16 @@ class IsoManagementReview(models.Model):
         by_grade = {}
         for (grade, __, ___), count in groups.items():
             by_grade[grade] = by_grade.get(grade, 0) + count
-        _ = self.env._
         figures = [
             (label, by_grade.get(grade, 0))
             for grade, label in Finding._fields["grade"]._description_selection(self.env)
         ]
         figures += [
-            (_("Open (not closed)"), sum(count for (__, state, ___), count in groups.items() if state != "closed")),
-            (_("Repeat nonconformities"), sum(count for (__, ___, repeat), count in groups.items() if repeat)),
+            (
+                self.env._("Open (not closed)"),
+                sum(count for (__, state, ___), count in groups.items() if state != "closed"),
+            ),
+            (self.env._("Repeat nonconformities"), sum(count for (__, ___, repeat), count in groups.items() if repeat)),
         ]
         return figures, total
 
@@ -397,11 +420,10 @@ class IsoManagementReview(models.Model):
         domain = self._iso_period_findings_domain()
         figures, total = self._iso_finding_figures(domain)
         audits = self._iso_count_by("iso.audit", self._iso_period_audits_domain(), ["state"])
-        _ = self.env._
         figures = [
-            (_("Audits in the period"), sum(audits.values())),
-            (_("Audits closed"), audits.get("closed", 0)),
-            (_("Findings"), total),
+            (self.env._("Audits in the period"), sum(audits.values())),
+            (self.env._("Audits closed"), audits.get("closed", 0)),
+            (self.env._("Findings"), total),
             *figures,
         ]
         has_data = bool(total or audits)
@@ -415,14 +437,13 @@ class IsoManagementReview(models.Model):
             domain.append(("standard_id", "in", self.standard_ids.ids))
         groups = self._iso_count_by("iso.audit.clause.coverage", domain, ["planned", "audited"])
         total = sum(groups.values())
-        _ = self.env._
         figures = [
-            (_("Clauses in the programme"), total),
-            (_("Planned"), sum(count for (planned, __), count in groups.items() if planned)),
-            (_("Audited in the cycle"), sum(count for (__, audited), count in groups.items() if audited)),
-            (_("Gaps (not planned)"), sum(count for (planned, __), count in groups.items() if not planned)),
+            (self.env._("Clauses in the programme"), total),
+            (self.env._("Planned"), sum(count for (planned, __), count in groups.items() if planned)),
+            (self.env._("Audited in the cycle"), sum(count for (__, audited), count in groups.items() if audited)),
+            (self.env._("Gaps (not planned)"), sum(count for (planned, __), count in groups.items() if not planned)),
         ]
-        note = None if total else _("No active audit programme covers the standards in scope.")
+        note = None if total else self.env._("No active audit programme covers the standards in scope.")
         return self._iso_input_line("iso.audit.clause.coverage", domain, figures, total, note=note)
 
     def _iso_input_external_providers(self):
@@ -430,8 +451,7 @@ class IsoManagementReview(models.Model):
         self.ensure_one()
         domain = self._iso_filed_records_domain(["iso_records.record_type_supplier_evaluation"])
         [(count, suppliers)] = self.env["iso.record"]._read_group(domain, [], ["__count", "partner_id:count_distinct"])
-        _ = self.env._
-        figures = [(_("Supplier evaluations filed"), count), (_("Suppliers evaluated"), suppliers)]
+        figures = [(self.env._("Supplier evaluations filed"), count), (self.env._("Suppliers evaluated"), suppliers)]
         return self._iso_input_line("iso.record", domain, figures, count)
 
     def _iso_input_supplier_audits(self):
@@ -440,8 +460,7 @@ class IsoManagementReview(models.Model):
         domain = self._iso_period_findings_domain(audit_types=["supplier"])
         figures, total = self._iso_finding_figures(domain)
         audits = self.env["iso.audit"].search_count(self._iso_period_audits_domain(audit_types=["supplier"]))
-        _ = self.env._
-        figures = [(_("Supplier audits in the period"), audits), (_("Findings"), total), *figures]
+        figures = [(self.env._("Supplier audits in the period"), audits), (self.env._("Findings"), total), *figures]
         return self._iso_input_line("iso.audit.finding", domain, figures, total, has_data=bool(total or audits))
 
     # ------------------------------------------------------------------
@@ -462,10 +481,12 @@ class IsoManagementReview(models.Model):
             for department, count in groups.items():
                 by_department[department] = by_department.get(department, 0) + count
         labels = dict(Matrix._fields["state"]._description_selection(self.env))
-        _ = self.env._
         figures = [(labels.get(state, state), by_state[state]) for state in GAP_STATES]
         figures += sorted(
-            ((department.display_name or _("No department"), count) for department, count in by_department.items()),
+            (
+                (department.display_name or self.env._("No department"), count)
+                for department, count in by_department.items()
+            ),
             key=lambda figure: figure[0],
         )
         return self._iso_input_line(Matrix._name, domain, figures, sum(by_state.values()))
@@ -485,14 +506,19 @@ class IsoManagementReview(models.Model):
         by_treatment = self._iso_count_by(Risk._name, domain, ["treatment", "above_target"]) if total else {}
         assessed = sum(count for (__, residual), count in by_scores.items() if residual)
         below = sum(count for (score, residual), count in by_scores.items() if residual and residual < score)
-        _ = self.env._
         figures = [
-            (_("Active risks"), total),
-            (_("Residual assessed"), assessed),
-            (_("Residual below inherent"), below),
-            (_("Residual not below inherent"), assessed - below),
-            (_("Treatment chosen"), sum(count for (treatment, __), count in by_treatment.items() if treatment)),
-            (_("Above target, no treatment"), sum(count for (__, above), count in by_treatment.items() if above)),
+            (self.env._("Active risks"), total),
+            (self.env._("Residual assessed"), assessed),
+            (self.env._("Residual below inherent"), below),
+            (self.env._("Residual not below inherent"), assessed - below),
+            (
+                self.env._("Treatment chosen"),
+                sum(count for (treatment, __), count in by_treatment.items() if treatment),
+            ),
+            (
+                self.env._("Above target, no treatment"),
+                sum(count for (__, above), count in by_treatment.items() if above),
+            ),
         ]
         treatments = {}
         for (treatment, __), count in by_treatment.items():
@@ -514,8 +540,7 @@ class IsoManagementReview(models.Model):
         by_treatment = self._iso_count_by(Risk._name, domain, ["treatment"])
         total = sum(by_treatment.values())
         new = Risk.search_count([*domain, *self._iso_datetime_in_period("create_date")]) if total else 0
-        _ = self.env._
-        figures = [(_("Open opportunities"), total), (_("Identified in the period"), new)]
+        figures = [(self.env._("Open opportunities"), total), (self.env._("Identified in the period"), new)]
         figures += [
             (self._iso_selection_label(Risk._name, "treatment", treatment), count)
             for treatment, count in sorted(by_treatment.items(), key=lambda item: item[0] or "")
@@ -527,10 +552,9 @@ class IsoManagementReview(models.Model):
         domain = [*self._iso_period_findings_domain(), ("grade", "=", "improvement")]
         by_state = self._iso_count_by("iso.audit.finding", domain, ["state"])
         total = sum(by_state.values())
-        _ = self.env._
         figures = [
-            (_("Opportunities for improvement found by audits"), total),
-            (_("Closed"), by_state.get("closed", 0)),
-            (_("Not closed"), total - by_state.get("closed", 0)),
+            (self.env._("Opportunities for improvement found by audits"), total),
+            (self.env._("Closed"), by_state.get("closed", 0)),
+            (self.env._("Not closed"), total - by_state.get("closed", 0)),
         ]
         return self._iso_input_line("iso.audit.finding", domain, figures, total)
