@@ -171,9 +171,9 @@ class IsoManagementReview(models.Model):
 
     def _iso_filed_records_domain(self, xmlids):
         """Operational records of the given types filed in the period, of the company and standards in scope."""
-        type_ids = [
-            record_type.id for xmlid in xmlids if (record_type := self.env.ref(xmlid, raise_if_not_found=False))
-        ]
+        # ormcached: no query per type, unlike env.ref, which checks that the record exists.
+        xmlid_to_res_id = self.env["ir.model.data"]._xmlid_to_res_id
+        type_ids = [type_id for xmlid in xmlids if (type_id := xmlid_to_res_id(xmlid, raise_if_not_found=False))]
         return Domain.AND(
             [
                 self._iso_company_domain(),
