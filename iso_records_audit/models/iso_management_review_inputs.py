@@ -4,8 +4,13 @@ from odoo import api, fields, models
 from odoo.addons.iso_records.tools import workflow
 from odoo.osv import expression as Domain
 
-# The labels of the figures are the collection's own words; values are counts.
 GAP_STATES = ("missing", "expired", "expiring")
+COMPLAINT = "iso_records.record_type_customer_complaint"
+CALIBRATION = "iso_records.record_type_calibration_certificate"
+SUPPLIER_EVALUATION = "iso_records.record_type_supplier_evaluation"
+PROCESS_RECORDS = ("iso_records.record_type_inspection_report", "iso_records.record_type_incident_report")
+# The operational records that sections count, read by one grouped query per collection.
+FILED_RECORD_TYPES = (COMPLAINT, CALIBRATION, SUPPLIER_EVALUATION, *PROCESS_RECORDS)
 
 
 class IsoManagementReview(models.Model):
@@ -79,9 +84,11 @@ class IsoManagementReview(models.Model):
         sections = self._iso_review_input_sections()
         for review in self:
             comments = {line.section: line.comment for line in review.input_ids if line.comment}
+            # What sections reading the same table share for this collection (see _iso_filed_record_groups).
+            shared = review.with_context(iso_review_collection={})
             vals_list = []
             for sequence, (letter, section, name, method) in enumerate(sections, start=1):
-                values = getattr(review, method)()
+                values = getattr(shared, method)()
                 vals_list.append(
                     {
                         "review_id": review.id,
@@ -183,6 +190,30 @@ class IsoManagementReview(models.Model):
             ]
         )
 
+    def _iso_filed_record_groups(self):
+        """{record type id: (records, partners, products)} of the operational records that sections read, filed in
+        the period: one grouped query for all those sections, kept for the collection that asked it."""
+        self.ensure_one()
+        memo = self.env.context.get("iso_review_collection")
+        if memo is not None and "filed_records" in memo:
+            return memo["filed_records"]
+        groups = {
+            record_type.id: (count, partners, products)
+            for record_type, count, partners, products in self.env["iso.record"]._read_group(
+                self._iso_filed_records_domain(FILED_RECORD_TYPES),
+                ["record_type_id"],
+                ["__count", "partner_id:count_distinct", "product_id:count_distinct"],
+            )
+        }
+        if memo is not None:
+            memo["filed_records"] = groups
+        return groups
+
+    def _iso_filed_figures(self, xmlid):
+        """(records, partners, products) of one type from the shared grouped query."""
+        type_id = self.env["ir.model.data"]._xmlid_to_res_id(xmlid, raise_if_not_found=False)
+        return self._iso_filed_record_groups().get(type_id, (0, 0, 0))
+
     def _iso_period_audits_domain(self, audit_types=None):
         """The audits of the company and standards in scope planned to start in the period, not cancelled."""
         domain = [
@@ -276,13 +307,12 @@ class IsoManagementReview(models.Model):
     # ------------------------------------------------------------------
     def _iso_input_customer_feedback(self):
         self.ensure_one()
-        domain = self._iso_filed_records_domain(["iso_records.record_type_customer_complaint"])
-        [(count, customers)] = self.env["iso.record"]._read_group(domain, [], ["__count", "partner_id:count_distinct"])
+        count, customers, __ = self._iso_filed_figures(COMPLAINT)
         figures = [
             (self.env._("Customer complaints filed"), count),
             (self.env._("Customers who complained"), customers),
         ]
-        return self._iso_input_line("iso.record", domain, figures, count)
+        return self._iso_input_line("iso.record", self._iso_filed_records_domain([COMPLAINT]), figures, count)
 
     def _iso_input_objectives(self):
         """Objectives active during the period, by status and trend (against today, from their measurements)."""
@@ -339,12 +369,13 @@ class IsoManagementReview(models.Model):
     def _iso_input_process_performance(self):
         """Inspection and incident reports filed in the period, by type."""
         self.ensure_one()
-        domain = self._iso_filed_records_domain(
-            ["iso_records.record_type_inspection_report", "iso_records.record_type_incident_report"]
+        groups = self._iso_filed_record_groups()
+        types = self.env["iso.record.type"].browse(
+            [type_id for xmlid in PROCESS_RECORDS if (type_id := self.env["ir.model.data"]._xmlid_to_res_id(xmlid))]
         )
-        by_type = self._iso_count_by("iso.record", domain, ["record_type_id"])
-        figures = [(record_type.name, count) for record_type, count in by_type.items()]
-        return self._iso_input_line("iso.record", domain, figures, sum(by_type.values()))
+        figures = [(record_type.name, groups[record_type.id][0]) for record_type in types if record_type.id in groups]
+        total = sum(count for __, count in figures)
+        return self._iso_input_line("iso.record", self._iso_filed_records_domain(PROCESS_RECORDS), figures, total)
 
     def _iso_input_nonconformities(self):
         """Filled in by iso_records_capa, which overrides this method."""
@@ -385,13 +416,12 @@ class IsoManagementReview(models.Model):
 
     def _iso_input_calibration(self):
         self.ensure_one()
-        domain = self._iso_filed_records_domain(["iso_records.record_type_calibration_certificate"])
-        [(count, products)] = self.env["iso.record"]._read_group(domain, [], ["__count", "product_id:count_distinct"])
+        count, __, products = self._iso_filed_figures(CALIBRATION)
         figures = [
             (self.env._("Calibration certificates filed"), count),
             (self.env._("Equipment calibrated"), products),
         ]
-        return self._iso_input_line("iso.record", domain, figures, count)
+        return self._iso_input_line("iso.record", self._iso_filed_records_domain([CALIBRATION]), figures, count)
 
     def _iso_finding_figures(self, domain):
         """Figures of the findings of ``domain`` by grade, open and repeat, from one grouped query."""
@@ -449,10 +479,12 @@ class IsoManagementReview(models.Model):
     def _iso_input_external_providers(self):
         """Supplier evaluations filed in the period."""
         self.ensure_one()
-        domain = self._iso_filed_records_domain(["iso_records.record_type_supplier_evaluation"])
-        [(count, suppliers)] = self.env["iso.record"]._read_group(domain, [], ["__count", "partner_id:count_distinct"])
-        figures = [(self.env._("Supplier evaluations filed"), count), (self.env._("Suppliers evaluated"), suppliers)]
-        return self._iso_input_line("iso.record", domain, figures, count)
+        count, suppliers, __ = self._iso_filed_figures(SUPPLIER_EVALUATION)
+        figures = [
+            (self.env._("Supplier evaluations filed"), count),
+            (self.env._("Suppliers evaluated"), suppliers),
+        ]
+        return self._iso_input_line("iso.record", self._iso_filed_records_domain([SUPPLIER_EVALUATION]), figures, count)
 
     def _iso_input_supplier_audits(self):
         """Findings of the supplier (second-party) audits of the period."""

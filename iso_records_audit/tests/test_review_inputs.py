@@ -16,8 +16,8 @@ from odoo.tools.safe_eval import safe_eval
 from .management_common import ManagementCase
 
 TODAY = "2026-12-10"
-# Queries of "Collect inputs" as an ISO manager, caches warm: 16 sections, whatever the number of items.
-COLLECT_QUERIES = 146
+# Queries of "Collect inputs" again as an ISO manager, caches cold: 16 sections, whatever the number of items.
+COLLECT_QUERIES = 197
 
 
 @tagged("post_install", "-at_install")
@@ -297,6 +297,17 @@ class TestReviewInputs(ManagementCase):
         review.action_collect_inputs()
         return {line.section: line for line in review.input_ids}
 
+    def collect_queries(self, user):
+        """Queries of a collection from cold caches (ORM, ormcaches of rules and accesses): the same whatever
+        the caches kept from before."""
+        self.env.flush_all()
+        self.env.invalidate_all()
+        self.env.registry.clear_cache()
+        before = self.env.cr.sql_log_count
+        self.collect(user)
+        self.env.flush_all()
+        return self.env.cr.sql_log_count - before
+
     def assert_list_behind(self, line, user):
         """The list behind the line shows, for the same user, exactly what it counts."""
         if not line.item_model:
@@ -495,12 +506,8 @@ class TestReviewInputs(ManagementCase):
     def test_constant_queries(self):
         """As many queries for 1 item per section as for 20."""
         chair = self.review_chair
-        self.collect(chair)  # warm-up: registry, ormcaches
-        self.env.invalidate_all()
-        self.env.flush_all()
-        with self.assertQueryCount(COLLECT_QUERIES):
-            self.collect(chair)
-            self.env.flush_all()
+        self.collect(chair)  # lines to replace, as a collection again replaces them
+        few = self.collect_queries(chair)
         for index in range(19):
             day = date(2026, 2, 1 + index)
             self.filed("iso_records.record_type_customer_complaint", day, partner_id=self.customers[index % 2].id)
@@ -532,9 +539,14 @@ class TestReviewInputs(ManagementCase):
         self.measure(more[0], *((date(2026, month, 1), 90.0 + month) for month in range(1, 13)))
         self.env.flush_all()
         self.env.invalidate_all()
+        self.collect(chair)  # the same steps as before the first count
         with self.assertQueryCount(COLLECT_QUERIES):
-            lines = self.collect(chair)
-            self.env.flush_all()
+            many = self.collect_queries(chair)
+        # assertQueryCount fails on more queries only; the same count for 1 and for 20 items is what is pinned
+        # (one query fewer or more, by the ormcaches earlier tests of the class left, is not the collection's).
+        self.assertEqual(many, few)
+        self.assertGreaterEqual(few, COLLECT_QUERIES - 1)
+        lines = {line.section: line for line in self.review.input_ids}
         self.assertEqual(lines["customer_feedback"].item_count, 22)
         self.assertEqual(lines["objectives"].item_count, 20)
         self.assertEqual(lines["resources"].item_count, 20)

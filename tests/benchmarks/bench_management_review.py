@@ -571,53 +571,50 @@ def raw_previous_actions_and_context(ctx):
 
 
 def raw_filed_records(ctx):
-    """Complaints, calibrations, supplier evaluations, inspections and incidents filed in the period."""
-
-    def filed(xmlids, distinct):
-        types = [ctx.env.ref(xmlid).id for xmlid in xmlids]
-        return SQL(
-            """SELECT t.name->>'en_US', count(*), count(DISTINCT r.%(distinct)s) FROM iso_record r
-                 JOIN iso_record_type t ON t.id = r.record_type_id
-                WHERE r.active AND r.company_id = %(c)s AND r.record_type_id = ANY(%(types)s) AND r.state = 'filed'
-                  AND r.effective_date BETWEEN %(s)s AND %(e)s AND %(scope)s GROUP BY t.name->>'en_US'""",
-            distinct=SQL.identifier(distinct),
-            c=ctx.company,
-            types=types,
-            s=ctx.start,
-            e=ctx.end,
-            scope=ctx.scope("r", "iso.record"),
-        )
-
-    for section, xmlid, labels, distinct in (
-        (
-            "customer_feedback",
-            "iso_records.record_type_customer_complaint",
-            ("Customer complaints filed", "Customers who complained"),
-            "partner_id",
-        ),
-        (
-            "calibration",
-            "iso_records.record_type_calibration_certificate",
-            ("Calibration certificates filed", "Equipment calibrated"),
-            "product_id",
-        ),
-        (
-            "external_providers",
-            "iso_records.record_type_supplier_evaluation",
-            ("Supplier evaluations filed", "Suppliers evaluated"),
-            "partner_id",
-        ),
-    ):
-        found = ctx.rows(filed([xmlid], distinct))
-        ctx.out[section] = dict(zip(labels, found[0][1:] if found else (0, 0), strict=True))
-    ctx.out["process_performance"] = {
-        name: count
-        for name, count, __ in ctx.rows(
-            filed(
-                ["iso_records.record_type_inspection_report", "iso_records.record_type_incident_report"], "partner_id"
+    """Complaints, calibrations, supplier evaluations, inspections and incidents filed in the period: one query,
+    as Collect inputs reads them."""
+    xmlids = {
+        "complaint": "iso_records.record_type_customer_complaint",
+        "calibration": "iso_records.record_type_calibration_certificate",
+        "evaluation": "iso_records.record_type_supplier_evaluation",
+        "inspection": "iso_records.record_type_inspection_report",
+        "incident": "iso_records.record_type_incident_report",
+    }
+    ids = {key: ctx.env.ref(xmlid).id for key, xmlid in xmlids.items()}
+    by_type = {
+        type_id: (name, count, partners, products)
+        for type_id, name, count, partners, products in ctx.rows(
+            SQL(
+                """SELECT t.id, t.name->>'en_US', count(*), count(DISTINCT r.partner_id), count(DISTINCT r.product_id)
+                     FROM iso_record r JOIN iso_record_type t ON t.id = r.record_type_id
+                    WHERE r.active AND r.company_id = %(c)s AND r.record_type_id = ANY(%(types)s)
+                      AND r.state = 'filed' AND r.effective_date BETWEEN %(s)s AND %(e)s AND %(scope)s
+                 GROUP BY t.id""",
+                c=ctx.company,
+                types=list(ids.values()),
+                s=ctx.start,
+                e=ctx.end,
+                scope=ctx.scope("r", "iso.record"),
             )
         )
     }
+
+    def of(key):
+        return by_type.get(ids[key], (None, 0, 0, 0))
+
+    ctx.out["customer_feedback"] = {
+        "Customer complaints filed": of("complaint")[1],
+        "Customers who complained": of("complaint")[2],
+    }
+    ctx.out["calibration"] = {
+        "Calibration certificates filed": of("calibration")[1],
+        "Equipment calibrated": of("calibration")[3],
+    }
+    ctx.out["external_providers"] = {
+        "Supplier evaluations filed": of("evaluation")[1],
+        "Suppliers evaluated": of("evaluation")[2],
+    }
+    ctx.out["process_performance"] = {of(key)[0]: of(key)[1] for key in ("inspection", "incident") if of(key)[1]}
 
 
 def raw_objectives(ctx):
@@ -932,9 +929,16 @@ def bench(registry, args):
     with registry.cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         try:
+            if args.jit_off:
+                cr.execute("SET LOCAL jit = off")
+            cr.execute("SHOW jit")
+            jit = cr.fetchone()[0]
             started = time.perf_counter()
             chair, review, programme, departments, partners, products, clauses = fixtures(env)
-            print(f"\n== Management review: Collect inputs of {review.period_start} to {review.period_end} ==")
+            print(
+                f"\n== Management review: Collect inputs of {review.period_start} to {review.period_end} "
+                f"(PostgreSQL jit {jit}) =="
+            )
             print(f"  fixtures (ORM)                          {time.perf_counter() - started:7.2f} s")
             data = {
                 "args": args,
@@ -976,6 +980,9 @@ def main():
     parser.add_argument("--measurements", type=int, default=50_000)
     parser.add_argument("--small-share", type=float, default=0.1, help="The first data size, as a share of the whole.")
     parser.add_argument("--rounds", type=int, default=5)
+    parser.add_argument(
+        "--jit-off", action="store_true", help="SET LOCAL jit = off for the run (both sides), to see JIT's share."
+    )
     parser.add_argument("odoo_args", nargs="*")
     args = parser.parse_args()
     odoo.tools.config.parse_config([*args.odoo_args, f"--database={args.db}"])
