@@ -19,7 +19,8 @@ In one transaction, rolled back at the end (``--db``, ``iso_records_audit`` inst
    SQL computation of every figure (superuser, no rules: the floor), as many times. Time, queries, and whether
    both give the same figures.
 
-No timed assertion: figures are printed. Started by ``tests/benchmarks/run``; by hand::
+No timed assertion: figures are printed, with each section's time and queries and the raw SQL's by part.
+``--jit-off`` runs both sides with ``SET LOCAL jit = off``. Started by ``tests/benchmarks/run``; by hand::
 
     .venv/bin/python tests/benchmarks/bench_management_review.py --db iso_bench_audit \\
         -- --addons-path=... --db_host=127.0.0.1 --db_port=5432 --db_user=root
