@@ -1,8 +1,10 @@
+from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import api, fields, models
 from odoo.addons.iso_records.tools import workflow
 from odoo.osv import expression as Domain
+from odoo.tools import SQL
 
 GAP_STATES = ("missing", "expired", "expiring")
 COMPLAINT = "iso_records.record_type_customer_complaint"
@@ -82,6 +84,27 @@ class IsoManagementReview(models.Model):
         self._iso_check_state(action, ["draft", "collected"])
         self._iso_check_may_run(action)
         sections = self._iso_review_input_sections()
+        with self._iso_without_jit():
+            self._iso_collect(sections)
+        workflow(self, self.env._("Inputs collected")).write(
+            {"state": "collected", "collected_date": fields.Datetime.now()}
+        )
+        return True
+
+    @contextmanager
+    def _iso_without_jit(self):
+        """PostgreSQL's JIT compiles the grouped counts over a large table (1,000,000 records) for longer than
+        they run (1.5 s to save nothing on a 0.3 s count, more with the record rules' conditions): off for the
+        collection, then back to what it was."""
+        cr = self.env.cr
+        cr.execute("SELECT current_setting('jit')")
+        previous = cr.fetchone()[0]
+        cr.execute("SELECT set_config('jit', 'off', true)")
+        yield
+        # Not after an error: the transaction is rolled back, and the setting (local to it) with it.
+        cr.execute(SQL("SELECT set_config('jit', %s, true)", previous))
+
+    def _iso_collect(self, sections):
         for review in self:
             comments = {line.section: line.comment for line in review.input_ids if line.comment}
             # What sections reading the same table share for this collection (see _iso_filed_record_groups).
@@ -108,10 +131,6 @@ class IsoManagementReview(models.Model):
             reason = self.env._("Inputs collected from live data")
             workflow(review.input_ids, reason).unlink()
             workflow(self.env["iso.management.review.input"], reason).create(vals_list)
-        workflow(self, self.env._("Inputs collected")).write(
-            {"state": "collected", "collected_date": fields.Datetime.now()}
-        )
-        return True
 
     # ------------------------------------------------------------------
     # Helpers: period, scope, the values of a line

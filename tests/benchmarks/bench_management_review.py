@@ -20,7 +20,10 @@ In one transaction, rolled back at the end (``--db``, ``iso_records_audit`` inst
    both give the same figures.
 
 No timed assertion: figures are printed, with each section's time and queries and the raw SQL's by part.
-``--jit-off`` runs both sides with ``SET LOCAL jit = off``. Started by ``tests/benchmarks/run``; by hand::
+Collect inputs turns PostgreSQL's JIT off for its queries (it compiles them for longer than they run); the raw
+SQL does the same. ``--jit-off`` turns it off for the whole run (fixtures and inserts too).
+
+Started by ``tests/benchmarks/run``; by hand::
 
     .venv/bin/python tests/benchmarks/bench_management_review.py --db iso_bench_audit \\
         -- --addons-path=... --db_host=127.0.0.1 --db_port=5432 --db_user=root
@@ -881,17 +884,22 @@ def collect_rounds(env, review, rounds):
 
 
 def raw_rounds(env, review, rounds):
+    """The raw SQL computation ``rounds`` times, with JIT off as Collect inputs runs its queries."""
     times, result = [], None
+    env.cr.execute("SELECT current_setting('jit')")
+    jit = env.cr.fetchone()[0]
+    env.cr.execute("SELECT set_config('jit', 'off', true)")
     for __ in range(rounds):
         before = env.cr.sql_log_count
         started = time.perf_counter()
         result = raw_figures(env, review)
         times.append(time.perf_counter() - started)
         queries = env.cr.sql_log_count - before
+    env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
     return times, queries, result
 
 
-def measure(env, chair, review, rounds, label):
+def measure(env, chair, review, rounds, label, *, jit):
     uenv = env(user=chair.id)
     target = uenv["iso.management.review"].browse(review.id)
     cold, warm, queries, figures = collect_rounds(env, target, rounds)
@@ -917,7 +925,9 @@ def measure(env, chair, review, rounds, label):
     for start in range(0, len(shown), 4):
         print("      " + ", ".join(shown[start : start + 4]))
     raw_parts = {}
+    env.cr.execute("SELECT set_config('jit', 'off', true)")
     raw_figures(env, review, raw_parts)
+    env.cr.execute(SQL("SELECT set_config('jit', %s, true)", jit))
     print("    raw SQL by part (s): " + ", ".join(f"{name[4:]} {seconds:.3f}" for name, seconds in raw_parts.items()))
     for section, orm_figures, raw_figures_ in differences:
         print(
@@ -938,7 +948,7 @@ def bench(registry, args):
             chair, review, programme, departments, partners, products, clauses = fixtures(env)
             print(
                 f"\n== Management review: Collect inputs of {review.period_start} to {review.period_end} "
-                f"(PostgreSQL jit {jit}) =="
+                f"(PostgreSQL jit {jit}; both sides turn it off for their queries) =="
             )
             print(f"  fixtures (ORM)                          {time.perf_counter() - started:7.2f} s")
             data = {
@@ -961,7 +971,7 @@ def bench(registry, args):
                     f"  data (SQL) to {', '.join(f'{n:,} {t}' for t, n in counts.items())}: "
                     f"{time.perf_counter() - started:.1f} s"
                 )
-                results.append(measure(env, chair, review, args.rounds, f"{counts['iso_record']:,} records"))
+                results.append(measure(env, chair, review, args.rounds, f"{counts['iso_record']:,} records", jit=jit))
             small, full = results
             print(
                 f"\n  queries of Collect inputs: {small['queries']} (small) and {full['queries']} (full): "
@@ -982,7 +992,7 @@ def main():
     parser.add_argument("--small-share", type=float, default=0.1, help="The first data size, as a share of the whole.")
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument(
-        "--jit-off", action="store_true", help="SET LOCAL jit = off for the run (both sides), to see JIT's share."
+        "--jit-off", action="store_true", help="SET LOCAL jit = off for the whole run, fixtures and inserts too."
     )
     parser.add_argument("odoo_args", nargs="*")
     args = parser.parse_args()
