@@ -349,7 +349,7 @@ class IsoManagementReview(models.Model):
                 self._iso_objective_scope(),
             ]
         )
-        objectives = Objective.search_fetch(domain, ["direction", "target", "target_max"])
+        objectives = Objective.search_fetch(domain, ["direction", "target", "target_max", "frequency", "date_due"])
         # The status reads every measurement of the objectives: fetched at once, not a batch per 1,000.
         self.env["iso.objective.measurement"].search_fetch(
             [("objective_id", "in", objectives.ids)], ["objective_id", "value", "period_start"]

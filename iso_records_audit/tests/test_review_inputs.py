@@ -17,7 +17,7 @@ from .management_common import ManagementCase
 
 TODAY = "2026-12-10"
 # Queries of "Collect inputs" again as an ISO manager, caches cold: 16 sections, whatever the number of items.
-COLLECT_QUERIES = 200
+COLLECT_QUERIES = 205
 
 
 @tagged("post_install", "-at_install")
@@ -222,14 +222,20 @@ class TestReviewInputs(ManagementCase):
     def seed_objectives(cls):
         owner = {"owner_id": cls.chair_employee.id, "company_id": cls.review_company.id}
         cls.on_track = cls.make_objective(title="On track (test)", **owner)
+        cls.at_risk = cls.make_objective(title="At risk (test)", **owner)
         cls.off_track = cls.make_objective(title="Off track (test)", date_start=date(2025, 6, 1), **owner)
         cls.no_data = cls.make_objective(title="No data (test)", **owner)
         cls.make_objective(
             title="Ended before (test)", date_start=date(2025, 1, 1), date_due=date(2025, 12, 31), **owner
         )
-        cls.measure(cls.on_track, (date(2026, 1, 1), 96.0), (date(2026, 2, 1), 97.0))
-        cls.measure(cls.off_track, (date(2025, 12, 1), 90.0), (date(2026, 3, 1), 80.0))
-        cls.objectives = cls.on_track | cls.off_track | cls.no_data
+        # Target at least 95, today 2026-12-10: October and November are the last two ended periods.
+        cls.measure(cls.on_track, (date(2026, 10, 1), 96.0), (date(2026, 11, 1), 97.0))  # meets, improving
+        cls.measure(cls.at_risk, (date(2026, 10, 1), 99.0), (date(2026, 11, 1), 96.0))  # meets, worsening
+        cls.measure(
+            cls.off_track, (date(2025, 12, 1), 90.0), (date(2026, 10, 1), 85.0), (date(2026, 11, 1), 80.0)
+        )  # misses, worsening
+        cls.measure(cls.no_data, (date(2026, 2, 1), 97.0))  # too old to say anything
+        cls.objectives = cls.on_track | cls.at_risk | cls.off_track | cls.no_data
 
     @classmethod
     def seed_competence(cls):
@@ -302,7 +308,7 @@ class TestReviewInputs(ManagementCase):
         the caches kept from before."""
         self.env.flush_all()
         self.env.invalidate_all()
-        self.env.registry.clear_cache()
+        self.env.registry.clear_all_caches()
         before = self.env.cr.sql_log_count
         self.collect(user)
         self.env.flush_all()
@@ -372,19 +378,21 @@ class TestReviewInputs(ManagementCase):
         self.assertEqual(self.figures(feedback), {"Customer complaints filed": 3, "Customers who complained": 2})
 
         objectives = lines["objectives"]
-        self.assertEqual(objectives.item_count, 3)
-        statuses = self.figures(objectives)
-        self.assertEqual(statuses["No data"], 1)
-        for status, label in self.env["iso.objective"]._fields["status"]._description_selection(self.env):
-            expected = len(self.objectives.with_user(chair).filtered(lambda o, s=status: o.status == s))
-            self.assertEqual(statuses[label], expected, status)
+        self.assertEqual(objectives.item_count, 4)
         self.assertEqual(
-            sum(
-                statuses[label]
-                for __, label in self.env["iso.objective"]._fields["status"]._description_selection(self.env)
-            ),
-            3,
+            self.figures(objectives),
+            {
+                "On track": 1,
+                "At risk": 1,
+                "Off track": 1,
+                "No data": 1,
+                "Trend: Improving": 1,
+                "Trend: Stable": 0,
+                "Trend: Worsening": 2,
+            },
         )
+        for status, label in self.env["iso.objective"]._fields["status"]._description_selection(self.env):
+            self.assertEqual(self.count_behind(objectives, chair, [("status", "=", status)]), 1, label)
 
         self.assertEqual(self.figures(lines["process_performance"]), {"Inspection Report": 2, "Incident Report": 1})
         nonconformities = lines["nonconformities"]
@@ -393,9 +401,9 @@ class TestReviewInputs(ManagementCase):
         self.assertTrue(nonconformities.is_missing)
 
         monitoring = self.figures(lines["monitoring"])
-        self.assertEqual(lines["monitoring"].item_count, 3)
-        self.assertEqual(monitoring["Measurements recorded"], 3)
-        self.assertEqual(monitoring["Objectives measured"], 2)
+        self.assertEqual(lines["monitoring"].item_count, 7)
+        self.assertEqual(monitoring["Measurements recorded"], 7)
+        self.assertEqual(monitoring["Objectives measured"], 4)
         self.assertEqual(
             self.figures(lines["calibration"]), {"Calibration certificates filed": 2, "Equipment calibrated": 1}
         )
@@ -511,7 +519,7 @@ class TestReviewInputs(ManagementCase):
     def test_constant_queries(self):
         """As many queries for 1 item per section as for 20."""
         chair = self.review_chair
-        self.collect(chair)  # lines to replace, as a collection again replaces them
+        self.collect_queries(chair)  # lines to replace, as a collection again replaces them
         few = self.collect_queries(chair)
         for index in range(19):
             day = date(2026, 2, 1 + index)
@@ -535,7 +543,7 @@ class TestReviewInputs(ManagementCase):
         for index in range(19):
             self.finding(audit, ("major", "minor", "observation", "improvement", "positive")[index % 5])
         more = self.env["iso.objective"]
-        for index in range(17):
+        for index in range(16):
             more |= self.make_objective(
                 title=f"More objective {index} (test)",
                 owner_id=self.chair_employee.id,
@@ -544,13 +552,13 @@ class TestReviewInputs(ManagementCase):
         self.measure(more[0], *((date(2026, month, 1), 90.0 + month) for month in range(1, 13)))
         self.env.flush_all()
         self.env.invalidate_all()
-        self.collect(chair)  # the same steps as before the first count
+        self.collect_queries(chair)  # the same steps as before the first count
         with self.assertQueryCount(COLLECT_QUERIES):
             many = self.collect_queries(chair)
-        # assertQueryCount fails on more queries only; the same count for 1 and for 20 items is what is pinned
-        # (one query fewer or more, by the ormcaches earlier tests of the class left, is not the collection's).
-        self.assertEqual(many, few)
-        self.assertGreaterEqual(few, COLLECT_QUERIES - 1)
+        # assertQueryCount fails on more queries only: pinned from below too. Twenty items never cost more than
+        # one; the first count may be one query above the second when earlier tests of the class ran before.
+        self.assertLessEqual(many, few)
+        self.assertGreaterEqual(many, COLLECT_QUERIES - 1)
         lines = {line.section: line for line in self.review.input_ids}
         self.assertEqual(lines["customer_feedback"].item_count, 22)
         self.assertEqual(lines["objectives"].item_count, 20)

@@ -637,39 +637,30 @@ def raw_objectives(ctx):
         c2=SQL.identifier(ctx.env["iso.objective"]._fields["clause_ids"].column2),
         std=ctx.std,
     )
-    # The status as iso_objective_status.py computes it today: the latest measurement against the target.
-    status = dict(
-        ctx.rows(
-            SQL(
-                """SELECT CASE WHEN m.value IS NULL THEN 'No data'
-                               WHEN (o.direction = 'at_least' AND m.value >= o.target)
-                                 OR (o.direction = 'at_most' AND m.value <= o.target)
-                                 OR (o.direction = 'between' AND m.value BETWEEN o.target AND o.target_max)
-                               THEN 'On track' ELSE 'Off track' END, count(*)
-                     FROM iso_objective o
-                     LEFT JOIN LATERAL (SELECT value FROM iso_objective_measurement m
-                                         WHERE m.objective_id = o.id AND m.period_start <= %(t)s
-                                      ORDER BY m.period_start DESC LIMIT 1) m ON true
-                    WHERE o.active AND o.company_id = %(c)s AND o.state IN ('active', 'closed')
-                      AND o.date_start <= %(e)s AND o.date_due >= %(s)s AND %(scope)s
-                 GROUP BY 1""",
-                t=ctx.today,
-                c=ctx.company,
-                s=ctx.start,
-                e=ctx.end,
-                scope=objective_scope,
-            )
+    # The status and trend by iso_objective_status.py's own SQL rules (_iso_status_sql).
+    status = ctx.rows(
+        SQL(
+            """SELECT s.status, s.trend, count(*)
+                 FROM (%(status)s) s JOIN iso_objective o ON o.id = s.objective_id
+                WHERE o.active AND o.company_id = %(c)s AND o.state IN ('active', 'closed')
+                  AND o.date_start <= %(e)s AND o.date_due >= %(s)s AND %(scope)s
+             GROUP BY s.status, s.trend""",
+            status=ctx.env["iso.objective"]._iso_status_sql(ctx.today),
+            c=ctx.company,
+            s=ctx.start,
+            e=ctx.end,
+            scope=objective_scope,
         )
     )
-    ctx.out["objectives"] = {
-        "On track": status.get("On track", 0),
-        "At risk": 0,
-        "Off track": status.get("Off track", 0),
-        "No data": status.get("No data", 0),
-        "Trend: Improving": 0,
-        "Trend: Stable": 0,
-        "Trend: Worsening": 0,
-    }
+    labels = dict(ctx.env["iso.objective"]._fields["status"]._description_selection(ctx.env))
+    trends = dict(ctx.env["iso.objective"]._fields["trend"]._description_selection(ctx.env))
+    figures = dict.fromkeys(labels.values(), 0)
+    figures.update({f"Trend: {label}": 0 for label in trends.values()})
+    for state, trend, count in status:
+        figures[labels[state]] += count
+        if trend:
+            figures[f"Trend: {trends[trend]}"] += count
+    ctx.out["objectives"] = figures
     ctx.out["nonconformities"] = {"Nonconformities": 0, "Corrective actions": 0}
     measured = ctx.one(
         SQL(
