@@ -349,16 +349,20 @@ class IsoManagementReview(models.Model):
                 self._iso_objective_scope(),
             ]
         )
-        objectives = Objective.search_fetch(domain, ["direction", "target", "target_max", "frequency", "date_due"])
-        # The status reads every measurement of the objectives: fetched at once, not a batch per 1,000.
-        self.env["iso.objective.measurement"].search_fetch(
-            [("objective_id", "in", objectives.ids)], ["objective_id", "value", "period_start"]
-        )
-        statuses = {}
-        trends = {}
-        for objective in objectives:
-            statuses[objective.status] = statuses.get(objective.status, 0) + 1
-            trends[objective.trend] = trends.get(objective.trend, 0) + 1
+        # The objectives' own status rules in SQL (iso_objective_status.py), over the objectives the caller may
+        # read: one query, instead of loading every measurement of every objective.
+        query = Objective._search(domain)
+        statuses, trends = {}, {}
+        for status, trend, count in self.env.execute_query(
+            SQL(
+                "SELECT s.status, s.trend, count(*) FROM (%s) s WHERE s.objective_id IN %s GROUP BY s.status, s.trend",
+                Objective._iso_status_sql(fields.Date.context_today(self)),
+                query.subselect(),
+            )
+        ):
+            statuses[status] = statuses.get(status, 0) + count
+            trends[trend] = trends.get(trend, 0) + count
+        total = sum(statuses.values())
         figures = [
             (label, statuses.get(value, 0))
             for value, label in Objective._fields["status"]._description_selection(self.env)
@@ -367,7 +371,7 @@ class IsoManagementReview(models.Model):
             (self.env._("Trend: %(trend)s", trend=label), trends.get(value, 0))
             for value, label in Objective._fields["trend"]._description_selection(self.env)
         ]
-        return self._iso_input_line(Objective._name, domain, figures, len(objectives))
+        return self._iso_input_line(Objective._name, domain, figures, total)
 
     def _iso_objective_scope(self):
         """An objective counts when a standard or a clause of it is in scope, or when it names neither."""
