@@ -28,3 +28,4 @@ from . import iso_management_review
 from . import iso_management_review_input
 from . import iso_management_review_output
 from . import iso_management_review_schedule
+from . import iso_management_review_inputs

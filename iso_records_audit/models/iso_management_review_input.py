@@ -1,8 +1,13 @@
 from odoo import api, fields, models
+from odoo.addons.iso_records.tools import in_workflow
+from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
 
 from .iso_management_review import FROZEN_STATES
+
+# What a user writes on an input line; everything else is written by "Collect inputs" alone.
+USER_FIELDS = {"comment"}
 
 # ISO 9001:2015 9.3.2: what a management review considers.
 INPUT_LETTERS = [
@@ -56,6 +61,41 @@ class IsoManagementReviewInput(models.Model):
     def _compute_display_name(self):
         for line in self:
             line.display_name = f"9.3.2 {line.letter}) {line.name}" if line.letter else line.name
+
+    def _iso_check_collection_only(self, names):
+        """Only the collection (workflow) and the superuser set what an input says; users write its comment."""
+        if self.env.su or in_workflow(self.env):
+            return
+        refused = sorted(set(names) - USER_FIELDS)
+        if refused:
+            raise UserError(
+                self.env._(
+                    "%(fields)s of a review input: set by Collect inputs from live data, never written directly; "
+                    "write your remarks in %(comment)s.",
+                    fields=", ".join(self._fields[name].string if name in self._fields else name for name in refused),
+                    comment=self._fields["comment"].string,
+                )
+            )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        for vals in vals_list:
+            self._iso_check_collection_only(vals)
+        return super().create(vals_list)
+
+    def write(self, vals):
+        self._iso_check_collection_only(vals)
+        return super().write(vals)
+
+    @api.ondelete(at_uninstall=False)
+    def _unlink_except_collected(self):
+        if not (self.env.su or in_workflow(self.env)):
+            raise UserError(
+                self.env._(
+                    "%(line)s: the inputs of a review are replaced by Collect inputs, never deleted by hand.",
+                    line=self[:1].display_name,
+                )
+            )
 
     def _iso_line_frozen_reason(self):
         self.ensure_one()
