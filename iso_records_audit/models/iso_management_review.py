@@ -51,7 +51,6 @@ class IsoManagementReview(models.Model):
     period_end = fields.Date(string="Period To", required=True, tracking=True)
     chair_id = fields.Many2one(
         "res.users",
-        string="Chair",
         required=True,
         default=lambda self: self.env.user,
         tracking=True,
@@ -80,9 +79,7 @@ class IsoManagementReview(models.Model):
         help="The review's conclusions on the suitability, adequacy and effectiveness of the management system.",
     )
     next_review_date = fields.Date(tracking=True, help="When the next management review is planned.")
-    previous_review_id = fields.Many2one(
-        "iso.management.review", compute="_compute_previous_review_id", string="Previous Review"
-    )
+    previous_review_id = fields.Many2one("iso.management.review", compute="_compute_previous_review_id")
     collected_date = fields.Datetime(string="Inputs Collected on", readonly=True, copy=False)
     held_date = fields.Datetime(string="Held on", readonly=True, copy=False)
     held_by_id = fields.Many2one("res.users", string="Signed by", readonly=True, copy=False)

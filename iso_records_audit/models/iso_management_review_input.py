@@ -1,5 +1,5 @@
 from odoo import api, fields, models
-from odoo.addons.iso_records.tools import in_workflow
+from odoo.addons.iso_records.tools import in_workflow, one_record
 from odoo.exceptions import UserError
 from odoo.tools import html2plaintext
 from odoo.tools.safe_eval import safe_eval
@@ -107,8 +107,17 @@ class IsoManagementReviewInput(models.Model):
         return False
 
     def action_open_items(self):
-        """The list behind the figures, under the caller's rights, while the review is not yet held."""
-        self.ensure_one()
+        """The list behind the figures, under the caller's rights, while the review is not yet held: after that
+        the live list no longer matches the frozen figures."""
+        one_record(self, self.env._("Open list"))
+        if self.review_id.state in FROZEN_STATES:
+            raise UserError(
+                self.env._(
+                    "Open list: %(review)s is held; its inputs are frozen in the minutes and the live list behind "
+                    "them would no longer match.",
+                    review=self.review_id.display_name,
+                )
+            )
         if not self.item_model:
             return False
         return {

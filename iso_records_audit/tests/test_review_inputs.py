@@ -484,6 +484,16 @@ class TestReviewInputs(ManagementCase):
         with self.assertRaisesRegex(UserError, "Collect inputs: .* is Held"):
             self.review.with_user(self.review_chair).action_collect_inputs()
 
+    def test_the_live_list_opens_only_before_the_review_is_held(self):
+        lines = self.collect(self.review_chair)
+        complaints = lines["customer_feedback"].with_user(self.review_chair)
+        self.assertEqual(complaints.action_open_items()["res_model"], "iso.record")
+        with self.assertRaisesRegex(UserError, "Open list works on one"):
+            (complaints | lines["objectives"]).with_user(self.review_chair).action_open_items()
+        workflow(self.review).write({"state": "held"})
+        with self.assertRaisesRegex(UserError, "Open list: .* is held; its inputs are frozen"):
+            complaints.action_open_items()
+
     def test_comment_kept_when_collected_again(self):
         lines = self.collect(self.review_chair)
         lines["nonconformities"].with_user(self.review_chair).write({"comment": "Kept in the CAPA register (test)."})
