@@ -33,6 +33,7 @@ class IsoTestControlled(models.Model):
     closed_on = fields.Date(help="When the work was closed; the day it is signed closed when left empty.")
     related_id = fields.Many2one("iso.test.controlled", string="Related Record")
     line_ids = fields.One2many("iso.test.controlled.line", "record_id", string="Lines")
+    action_ids = fields.One2many("iso.test.controlled.action", "record_id", string="Actions")
     participant_user_ids = fields.Many2many(
         "res.users", "iso_test_controlled_participant_rel", "record_id", "user_id", string="Participants"
     )
@@ -48,6 +49,10 @@ class IsoTestControlled(models.Model):
     @api.model
     def _iso_participant_domain(self, uid):
         return [[("participant_user_ids", "in", [uid])]]
+
+    def _iso_action_lines_active(self):
+        self.ensure_one()
+        return self.state in ("verified", "closed")
 
     @api.model
     def _iso_signable_operations(self):
