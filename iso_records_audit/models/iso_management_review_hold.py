@@ -18,6 +18,10 @@ def canonical_json(content):
     return json.dumps(content, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str)
 
 
+def sha256_hex(text):
+    return hashlib.sha256(text.encode()).hexdigest()
+
+
 class IsoManagementReview(models.Model):
     """Holding a review (complete, signed by the chair, its inputs frozen with a SHA-256) and closing it
     (every output owned and due, the next review planned)."""
@@ -33,6 +37,8 @@ class IsoManagementReview(models.Model):
                 "meanings": ("reviewed",),
                 "method": "_iso_hold",
                 "may_sign": "_iso_may_hold",
+                # The chair signs the frozen minutes themselves: their SHA-256 is the signature's.
+                "content_hash": "_iso_frozen_hash",
             },
         }
 
@@ -147,6 +153,11 @@ class IsoManagementReview(models.Model):
         }
         return canonical_json(content)
 
+    def _iso_frozen_hash(self):
+        """The SHA-256 of the frozen content; before the review is held, of the content holding it would freeze."""
+        self.ensure_one()
+        return sha256_hex(self.frozen_content or self._iso_frozen_content(self.env.user))
+
     def _iso_hold(self, signer, reason=None):
         action = self.env._("Hold review")
         self._iso_check_holdable(action, signer)
@@ -158,7 +169,7 @@ class IsoManagementReview(models.Model):
                 "held_date": fields.Datetime.now(),
                 "held_by_id": signer.id,
                 "frozen_content": content,
-                "frozen_hash": hashlib.sha256(content.encode()).hexdigest(),
+                "frozen_hash": sha256_hex(content),
             }
         )
         if self.output_ids:

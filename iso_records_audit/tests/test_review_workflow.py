@@ -33,6 +33,18 @@ class TestReviewWorkflow(ManagementCase):
             cls.complaints |= env["iso.record"].create(
                 {"title": title, "record_type_id": cls.complaint_type.id, "confidentiality": "internal"}
             )
+        # A complaint the chair may not read: counted by the collection, never named in the chair's minutes.
+        cls.restricted_complaint = (
+            env["iso.record"]
+            .with_user(cls.iso_user)
+            .create(
+                {
+                    "title": "Complaint naming a person (test)",
+                    "record_type_id": cls.complaint_type.id,
+                    "confidentiality": "restricted",
+                }
+            )
+        )
         cls.audit = workflow(env["iso.audit"]).create(
             {
                 "title": "Assembly audit (review test)",
@@ -145,6 +157,20 @@ class TestReviewWorkflow(ManagementCase):
         action = review.with_user(self.chair).action_open_hold()
         self.assertEqual(action["res_model"], "iso.signature.wizard")
         self.assertEqual(action["context"]["default_operation"], "hold")
+        wizard = (
+            self.env["iso.signature.wizard"]
+            .with_user(self.chair)
+            .create(
+                {
+                    "res_model": review._name,
+                    "res_id": review.id,
+                    "operation": "hold",
+                    "meaning": "reviewed",
+                    "password": self.chair.login,
+                }
+            )
+        )
+        shown_hash = wizard.content_hash
         self.hold(review)
 
         self.assertEqual(review.state, "held")
@@ -163,7 +189,12 @@ class TestReviewWorkflow(ManagementCase):
         self.assertEqual(content["review"]["standards"], [self.standard_9001.display_name])
         by_section = {entry["section"]: entry for entry in content["inputs"]}
         self.assertEqual([entry["letter"] for entry in content["inputs"]], ["a", "b", "c", "c", "d", "e", "f"])
-        self.assertEqual(sorted(by_section["complaints"]["items"]), sorted(self.complaints.mapped("display_name")))
+        self.assertEqual(
+            sorted(by_section["complaints"]["items"]),
+            sorted(self.complaints.mapped("display_name")),
+            "the items the chair may read, not the restricted complaint",
+        )
+        self.assertNotIn("naming a person", frozen)
         self.assertEqual(sorted(by_section["findings"]["items"]), sorted(self.findings.mapped("display_name")))
         self.assertEqual(by_section["findings"]["figures"], [["Open", 2], ["Minor", 2]])
         self.assertIn("no gaps", by_section["resources"]["comment"])
@@ -171,6 +202,8 @@ class TestReviewWorkflow(ManagementCase):
         self.assertEqual(
             (signature.operation, signature.meaning, signature.signer_id), ("hold", "reviewed", self.chair)
         )
+        self.assertEqual(signature.content_hash, frozen_hash, "the chair signs the frozen minutes")
+        self.assertEqual(shown_hash, frozen_hash, "the dialog showed the hash the chair signed")
 
         # The data changes afterwards; the minutes do not.
         self.env["iso.record"].create(

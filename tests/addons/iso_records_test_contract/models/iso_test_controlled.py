@@ -1,3 +1,5 @@
+import hashlib
+
 from odoo import api, fields, models
 from odoo.addons.iso_records.tools import workflow
 
@@ -69,7 +71,24 @@ class IsoTestControlled(models.Model):
                 "method": "_iso_test_close",
                 "reason_required": True,
             },
+            # Signs a content of its own rather than the record's (as a review signs its frozen minutes).
+            "seal": {
+                "label": self.env._("Seal"),
+                "meanings": ("reviewed",),
+                "method": "_iso_test_seal",
+                "may_sign": "_iso_test_may_seal",
+                "content_hash": "_iso_test_sealed_hash",
+            },
         }
+
+    def _iso_test_may_seal(self, user):
+        return self.state == "closed"
+
+    def _iso_test_sealed_hash(self):
+        return hashlib.sha256(f"sealed {self.name}".encode()).hexdigest()
+
+    def _iso_test_seal(self, signer, reason=None):
+        self._iso_check_state(self.env._("Seal"), ["closed"])
 
     def _iso_test_verify(self, signer, reason=None):
         self._iso_check_state(self.env._("Verify"), ["draft"])
