@@ -102,6 +102,20 @@ class IsoActionLineMixin(models.AbstractModel):
                     )
                 )
 
+    def _iso_check_action_ready(self, action):
+        """What a record's step checks before it starts acting on its lines (holding a review): each open line
+        has an owner and a deadline, and its owner can act on the record."""
+        self._iso_check_action_assigned(action)
+        self.filtered(lambda line: not line.date_done)._iso_check_action_owners()
+
+    def _iso_may_act(self):
+        """Whether this line can have its activity: an owner who can act on its record, and a deadline."""
+        self.ensure_one()
+        line = self.sudo()
+        return bool(
+            line.user_id and line.date_deadline and line[self._iso_parent_field]._iso_may_act_users(line.user_id)
+        )
+
     def _iso_check_action_owners(self):
         """The owner of a line can act on its record: an active internal ISO user of its company who may
         read it."""
@@ -132,7 +146,11 @@ class IsoActionLineMixin(models.AbstractModel):
         acting = lines.filtered(
             lambda line: not line.date_done and line[self._iso_parent_field]._iso_action_lines_active()
         )
-        acting._iso_check_action_assigned(self._description)
+        if in_workflow(self.env):
+            # The record's own step checked its lines (_iso_check_action_ready); what cannot be acted on waits.
+            acting = acting.filtered(lambda line: line._iso_may_act())
+        else:
+            acting._iso_check_action_assigned(self._description)
         stale = (lines - acting).filtered("activity_id")
         new_lines, new_values = [], []
         for line in acting:
@@ -160,7 +178,10 @@ class IsoActionLineMixin(models.AbstractModel):
                 if (activity[name].id if name == "user_id" else activity[name]) != value
             }
             if changed:
+                if "user_id" in changed:
+                    line._iso_check_action_owners()
                 activity.write(changed)
+        # Checked when the line is acted on: a draft may name someone the record is not yet shared with.
         self.browse([line.id for line in new_lines])._iso_check_action_owners()
         activities = self.env["mail.activity"].sudo().create(new_values)
         for line, activity in zip(new_lines, activities, strict=True):
@@ -226,7 +247,6 @@ class IsoActionLineMixin(models.AbstractModel):
         if not in_workflow(self.env):
             self._iso_refuse_action_workflow_fields(vals_list)
         lines = super().create(vals_list)
-        lines._iso_check_action_owners()
         lines._iso_sync_action_activities()
         return lines
 
@@ -234,8 +254,6 @@ class IsoActionLineMixin(models.AbstractModel):
         if not in_workflow(self.env):
             self._iso_refuse_action_workflow_fields([vals])
         result = super().write(vals)
-        if "user_id" in vals:
-            self._iso_check_action_owners()
         if set(vals) - set(ACTION_WORKFLOW_FIELDS):
             self._iso_sync_action_activities()
         return result

@@ -23,8 +23,13 @@ class IsoControlledMixin(models.AbstractModel):
         ]
 
     def write(self, vals):
+        line_fields = self._iso_action_line_fields() if "state" in vals else []
+        if not line_fields:
+            return super().write(vals)
+        was_active = {record.id: record._iso_action_lines_active() for record in self}
         result = super().write(vals)
-        if "state" in vals:
-            for name in self._iso_action_line_fields():
-                self[name]._iso_sync_action_activities()
+        # Only a record that starts or stops acting on its lines touches them (no query for the other steps).
+        changed = self.filtered(lambda record: record._iso_action_lines_active() != was_active[record.id])
+        for name in line_fields:
+            changed[name]._iso_sync_action_activities()
         return result

@@ -101,7 +101,7 @@ class IsoManagementReview(models.Model):
     def _iso_check_holdable(self, action, signer):
         self._iso_check_complete(action)
         self._iso_check_chair(action, signer)
-        self.output_ids._iso_check_action_assigned(action)
+        self.output_ids._iso_check_action_ready(action)
 
     # ------------------------------------------------------------------
     # Hold: freeze and sign
@@ -189,7 +189,7 @@ class IsoManagementReview(models.Model):
         self._iso_check_may_run(action)
         next_label = self._fields["next_review_date"].string
         for review in self:
-            review.output_ids._iso_check_action_assigned(action)
+            review.output_ids._iso_check_action_ready(action)
             if not review.next_review_date:
                 raise UserError(
                     self.env._(

@@ -320,11 +320,18 @@ class TestReviewWorkflow(ManagementCase):
 
     def test_an_owner_who_cannot_act_is_refused(self):
         review = self.collected_review()
+        output = self.add_output(review, user_id=self.iso_auditor.id)
         with self.refused(UserError, f"Owner: {re.escape(self.iso_auditor.name)} cannot act on"):
-            self.add_output(review, user_id=self.iso_auditor.id)
+            self.hold(review)
+        self.assertEqual(review.state, "collected")
+        output.with_user(self.chair).write({"user_id": self.iso_user.id})
+        self.hold(review)
         with self.refused(UserError, f"Owner: {re.escape(self.user_b.name)} cannot act on"):
             self.add_output(review, user_id=self.user_b.id)
-        self.assertFalse(review.output_ids)
+        with self.refused(UserError, f"Owner: {re.escape(self.iso_auditor.name)} cannot act on"):
+            output.with_user(self.chair).write({"user_id": self.iso_auditor.id})
+        self.assertEqual(review.output_ids, output)
+        self.assertEqual(output.activity_id.user_id, self.iso_user)
 
     def test_outputs_become_activities_done_both_ways(self):
         review = self.collected_review()
@@ -386,6 +393,8 @@ class TestReviewWorkflow(ManagementCase):
         with self.refused(UserError, r"Close review: .* is Inputs collected; this step needs it to be Held"):
             review.with_user(self.chair).action_close()
         self.hold(review)
+        # Planned from the settings by default; the chair may have cleared it.
+        review.with_user(self.chair).write({"next_review_date": False})
         with self.refused(UserError, r"Close review: Next Review Date of .* is empty"):
             review.with_user(self.chair).action_close()
         review.with_user(self.chair).write({"next_review_date": date(2026, 12, 1)})

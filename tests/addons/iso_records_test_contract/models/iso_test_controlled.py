@@ -92,6 +92,7 @@ class IsoTestControlled(models.Model):
 
     def _iso_test_verify(self, signer, reason=None):
         self._iso_check_state(self.env._("Verify"), ["draft"])
+        self.action_ids._iso_check_action_ready(self.env._("Verify"))
         workflow(self, reason).write({"state": "verified", "verified_by_id": signer.id})
 
     def _iso_test_close(self, signer, reason=None):

@@ -147,21 +147,30 @@ class TestActionLines(ContractCase):
             company_ids=[Command.set(other_company.ids)],
         )
         plain = new_test_user(self.env, "contract_plain", groups="base.group_user")
-        record = self.with_actions(("Act", {}))
+        record = self.with_actions(("Act", {"user_id": self.auditor.id, "date_deadline": date(2026, 6, 30)}))
         line = record.action_ids
-        for user in (self.auditor, foreigner, plain):
-            with (
-                self.subTest(user=user.login),
-                self.assertRaisesRegex(UserError, f"Owner: {re.escape(user.name)} cannot act"),
-            ):
-                line.with_user(self.iso_user).write({"user_id": user.id, "date_deadline": date(2026, 6, 30)})
-            self.assertFalse(line.user_id, "nothing written")
+        # A draft may name anyone; the owner is checked when the record starts acting on its lines.
         with self.assertRaisesRegex(UserError, f"Owner: {re.escape(self.auditor.name)} cannot act"):
-            self.env[ACTION_MODEL].with_user(self.iso_user).create(
-                {"record_id": record.id, "name": "Audit it", "user_id": self.auditor.id}
-            )
-        # An owner who can no longer act when the record starts acting is refused then.
-        line.with_user(self.iso_user).write({"user_id": self.colleague.id, "date_deadline": date(2026, 6, 30)})
+            self.verified(record)
+        self.assertEqual(record.state, "draft", "nothing written")
+        self.assertFalse(self.activities_of(record))
+        line.with_user(self.iso_user).write({"user_id": self.colleague.id})
+        self.verified(record)
+        activity = line.activity_id
+        for user in (self.auditor, foreigner, plain):
+            refused = f"Owner: {re.escape(user.name)} cannot act"
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, refused):
+                line.with_user(self.iso_user).write({"user_id": user.id})
+            self.assertEqual(line.user_id, self.colleague, "nothing written")
+            self.assertEqual(activity.user_id, self.colleague)
+            with self.subTest(user=user.login), self.assertRaisesRegex(UserError, refused):
+                self.env[ACTION_MODEL].with_user(self.iso_user).create(
+                    {"record_id": record.id, "name": "More", "user_id": user.id, "date_deadline": date(2026, 6, 30)}
+                )
+        self.assertEqual(record.action_ids, line)
+
+    def test_an_owner_who_can_no_longer_act_is_refused_when_the_record_acts(self):
+        record = self.with_actions(("Act", {"user_id": self.colleague.id, "date_deadline": date(2026, 6, 30)}))
         self.colleague.active = False
         with self.assertRaisesRegex(UserError, f"Owner: {re.escape(self.colleague.name)} cannot act"):
             self.verified(record)
