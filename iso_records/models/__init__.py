@@ -7,6 +7,8 @@ from . import iso_controlled_mixin_signature
 from . import iso_controlled_mixin_retention
 from . import iso_controlled_mixin_actions
 from . import iso_controlled_line_mixin
+from . import iso_controlled_mixin_action_lines
+from . import iso_action_line_mixin
 from . import iso_review_mixin
 from . import iso_retention_policy
 from . import iso_record_type
@@ -37,3 +39,4 @@ from . import res_users
 from . import res_partner
 from . import ir_attachment
 from . import res_config_settings
+from . import mail_activity

@@ -29,8 +29,15 @@ class IsoControlledMixin(models.AbstractModel):
         ``method`` (the name of the method that applies it, called with the signer and the reason; it may
         return the revision it froze), and optionally ``group`` (the xmlid of the group a signer needs)
         and ``reason_required``, and ``may_sign``: the name of a method telling, for a user, whether they may
-        sign it at all (the operation's method enforces it; the views use it to offer the button)."""
+        sign it at all (the operation's method enforces it; the views use it to offer the button), and
+        ``content_hash``: the name of a method giving the SHA-256 the signature signs, where the operation
+        freezes content of its own (a review's frozen minutes); ``_iso_content_hash`` by default."""
         return {}
+
+    def _iso_signed_hash(self, operation):
+        """The SHA-256 a signature of ``operation`` signs: shown in the dialog, stored with the signature."""
+        spec = self._iso_signable_operations().get(operation) or {}
+        return getattr(self, spec.get("content_hash", "_iso_content_hash"))()
 
     def _iso_signature_spec(self, operation):
         operations = self._iso_signable_operations()
@@ -130,7 +137,7 @@ class IsoControlledMixin(models.AbstractModel):
                     )
                 )
         revision = getattr(self, spec["method"])(signer, reason)
-        content_hash = revision.content_hash if revision else self._iso_content_hash()
+        content_hash = revision.content_hash if revision else self._iso_signed_hash(operation)
         signature = workflow(self.env["iso.signature"].sudo()).create(
             {
                 "res_model": self._name,

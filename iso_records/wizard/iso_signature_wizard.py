@@ -42,7 +42,7 @@ class IsoSignatureWizard(models.TransientModel):
             record = wizard._target() if wizard.res_model and wizard.res_id else None
             spec = record._iso_signable_operations().get(wizard.operation) if record is not None else None
             wizard.record_name = record.display_name if record is not None else False
-            wizard.content_hash = record._iso_content_hash() if record is not None else False
+            wizard.content_hash = record._iso_signed_hash(wizard.operation) if record is not None else False
             wizard.operation_label = spec["label"] if spec else wizard.operation
             wizard.allowed_meanings = ", ".join(meanings[name] for name in spec["meanings"]) if spec else False
 

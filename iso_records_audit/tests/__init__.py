@@ -17,3 +17,4 @@ from . import test_objective_ui
 from . import test_management_access
 from . import test_management_settings
 from . import test_review_inputs
+from . import test_review_workflow

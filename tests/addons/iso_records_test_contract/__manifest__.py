@@ -11,6 +11,7 @@
         "security/ir.model.access.csv",
         "security/iso_test_controlled_security.xml",
         "views/iso_test_controlled_views.xml",
+        "data/mail_activity_type_data.xml",
     ],
     "installable": True,
     "application": False,

@@ -1,3 +1,5 @@
+import hashlib
+
 from odoo import api, fields, models
 from odoo.addons.iso_records.tools import workflow
 
@@ -33,6 +35,7 @@ class IsoTestControlled(models.Model):
     closed_on = fields.Date(help="When the work was closed; the day it is signed closed when left empty.")
     related_id = fields.Many2one("iso.test.controlled", string="Related Record")
     line_ids = fields.One2many("iso.test.controlled.line", "record_id", string="Lines")
+    action_ids = fields.One2many("iso.test.controlled.action", "record_id", string="Actions")
     participant_user_ids = fields.Many2many(
         "res.users", "iso_test_controlled_participant_rel", "record_id", "user_id", string="Participants"
     )
@@ -49,6 +52,10 @@ class IsoTestControlled(models.Model):
     def _iso_participant_domain(self, uid):
         return [[("participant_user_ids", "in", [uid])]]
 
+    def _iso_action_lines_active(self):
+        self.ensure_one()
+        return self.state in ("verified", "closed")
+
     @api.model
     def _iso_signable_operations(self):
         return {
@@ -64,10 +71,28 @@ class IsoTestControlled(models.Model):
                 "method": "_iso_test_close",
                 "reason_required": True,
             },
+            # Signs a content of its own rather than the record's (as a review signs its frozen minutes).
+            "seal": {
+                "label": self.env._("Seal"),
+                "meanings": ("reviewed",),
+                "method": "_iso_test_seal",
+                "may_sign": "_iso_test_may_seal",
+                "content_hash": "_iso_test_sealed_hash",
+            },
         }
+
+    def _iso_test_may_seal(self, user):
+        return self.state == "closed"
+
+    def _iso_test_sealed_hash(self):
+        return hashlib.sha256(f"sealed {self.name}".encode()).hexdigest()
+
+    def _iso_test_seal(self, signer, reason=None):
+        self._iso_check_state(self.env._("Seal"), ["closed"])
 
     def _iso_test_verify(self, signer, reason=None):
         self._iso_check_state(self.env._("Verify"), ["draft"])
+        self.action_ids._iso_check_action_ready(self.env._("Verify"))
         workflow(self, reason).write({"state": "verified", "verified_by_id": signer.id})
 
     def _iso_test_close(self, signer, reason=None):
