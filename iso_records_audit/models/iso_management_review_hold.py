@@ -2,6 +2,7 @@ import hashlib
 import json
 
 from odoo import fields, models
+from odoo.addons.iso_records.models.iso_controlled_mixin import CONFIDENTIALITY
 from odoo.addons.iso_records.tools import one_record, workflow
 from odoo.exceptions import UserError
 from odoo.tools.safe_eval import safe_eval
@@ -113,13 +114,27 @@ class IsoManagementReview(models.Model):
         return self._iso_open_signature("hold")
 
     def _iso_frozen_items(self, line, signer):
-        """The names of the first items of the list behind an input, as the signer may read them."""
+        """The names of the first items of the list behind an input, as the signer may read them, but only of
+        items every reader of the minutes may know of: no more confidential than the review, never restricted
+        (a line is as confidential as its record). The others are counted, not named."""
         if not line.item_model or line.item_model not in self.env:
             return []
         items = self.env[line.item_model].with_user(signer)
         if not items.has_access("read"):
             return []
-        return items.search(safe_eval(line.item_domain or "[]"), limit=FROZEN_ITEMS_LIMIT).mapped("display_name")
+        return items.search(
+            [*safe_eval(line.item_domain or "[]"), *self._iso_nameable_items_domain(items)], limit=FROZEN_ITEMS_LIMIT
+        ).mapped("display_name")
+
+    def _iso_nameable_items_domain(self, items):
+        self.ensure_one()
+        levels = [level for level, _label in CONFIDENTIALITY]
+        shared = [level for level in levels[: levels.index(self.confidentiality) + 1] if level != "restricted"]
+        if isinstance(items, self.env.registry["iso.controlled.mixin"]):
+            return [("confidentiality", "in", shared)]
+        if isinstance(items, self.env.registry["iso.controlled.line.mixin"]):
+            return [(f"{items._iso_parent_field}.confidentiality", "in", shared)]
+        return []
 
     def _iso_frozen_content(self, signer):
         """The review and its inputs as they are now, as canonical JSON (the minutes print from it)."""

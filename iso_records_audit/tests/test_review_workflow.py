@@ -221,6 +221,28 @@ class TestReviewWorkflow(ManagementCase):
         self.assertNotIn("Wrong label", review.frozen_content)
         self.assertNotIn("Changed after the meeting", review.frozen_content)
 
+    def test_the_minutes_name_nothing_more_confidential_than_the_review(self):
+        secret = self.env["iso.record"].create(
+            {
+                "title": "Complaint of a key account (test)",
+                "record_type_id": self.complaint_type.id,
+                "confidentiality": "confidential",
+                "department_id": self.quality.id,
+            }
+        )
+        self.assertTrue(secret.with_user(self.chair).has_access("read"), "the chair reads the confidential complaint")
+        review = self.collected_review()
+        self.hold(review)
+        complaints = {entry["section"]: entry for entry in json.loads(review.frozen_content)["inputs"]}["complaints"]
+        self.assertEqual(sorted(complaints["items"]), sorted(self.complaints.mapped("display_name")))
+        self.assertNotIn("key account", review.frozen_content, "every reader of the internal review reads the minutes")
+
+        confidential_review = self.collected_review(
+            confidentiality="confidential", owner_id=self.employee_of[self.chair].id
+        )
+        self.hold(confidential_review)
+        self.assertIn("key account", confidential_review.frozen_content, "as confidential as the review: named")
+
     def test_holding_without_attendees_is_refused(self):
         review = self.collected_review(attendee_ids=[Command.clear()])
         with self.refused(UserError, r"Hold review: Attendees of .* is empty"):
