@@ -68,10 +68,18 @@ class TestReviewMinutes(ManagementCase):
         cls.resources_input = cls.collected(
             "d", "resources", "Adequacy of resources", [], note="No competence requirement in scope."
         )
+        cls.collected("a", "previous_actions", "Actions from previous reviews", [["Done", 2], ["Late", 1]])
+        cls.collected("b", "context_changes", "Changes in issues", [["Risks", 4]])
+        cls.collected("e", "risk_actions", "Effectiveness of actions on risks", [["Active risks", 4]])
+        cls.collected("f", "opportunities", "Open opportunities", [], note="No opportunity in the register.")
+        workflow(cls.review).write({"state": "collected", "collected_date": "2026-12-14 09:00:00"})
         chair = cls.review.with_user(cls.chair)
         chair.input_ids.filtered(
             lambda line: line.section == "resources"
         ).comment = "Competence is reviewed by department heads; no gap reported."
+        chair.input_ids.filtered(
+            lambda line: line.section == "opportunities"
+        ).comment = "Opportunities are kept in the sales meeting minutes."
         chair.input_ids.filtered(
             lambda line: line.section == "objectives"
         ).comment = "Complaints about scratched tops: packing supplier to be changed."
@@ -146,7 +154,7 @@ class TestReviewMinutes(ManagementCase):
             f"Scope {self.standard_9001.display_name}",
             f"Chair {self.chair.name}",
             f"Attendees {', '.join(sorted(self.attendees.mapped('name')))}",
-            "Stage Draft",
+            "Stage Inputs collected",
             # Input c) with its two sections, their figures, item counts and comments.
             "c) Performance and effectiveness of the management system Quality objectives",
             "Objectives 2 Off track 1 On track 1",
@@ -157,8 +165,9 @@ class TestReviewMinutes(ManagementCase):
             "d) Adequacy of resources Adequacy of resources Items: 0",
             "Note: No competence requirement in scope.",
             "Comment: Competence is reviewed by department heads; no gap reported.",
-            # Inputs not collected say so.
-            "a) Status of actions from previous management reviews Not collected.",
+            "a) Status of actions from previous management reviews Actions from previous reviews Done 2 Late 1",
+            "f) Opportunities for improvement Open opportunities Items: 0 Note: No opportunity in the register. "
+            "Comment: Opportunities are kept in the sales meeting minutes.",
             # Outputs with kind, decision, owner, deadline, status.
             "Resource need Hire a second packer for the afternoon shift. "
             f"{self.production_manager.name} 03/31/2027 Open",
@@ -227,6 +236,13 @@ class TestReviewMinutes(ManagementCase):
         text = page_text(self.render(self.chair))
         self.assertIn("Off track 0", text)
         self.assertIn("The frozen content does not match this hash: it changed after the review was held.", text)
+
+    def test_a_review_not_collected_says_so_for_each_input(self):
+        text = page_text(self.render(self.chair, self.make_review(title="Not collected yet (test)")))
+        self.assertIn(DRAFT_MARK, text)
+        self.assertEqual(text.count("Not collected."), 6)
+        self.assertIn("f) Opportunities for improvement Not collected.", text)
+        self.assertIn("No decision recorded.", text)
 
     def test_a_user_who_cannot_read_the_review_cannot_print_it(self):
         review = self.make_review(title="Confidential review (test)", confidentiality="confidential")

@@ -6,8 +6,12 @@ const REVIEW = "Tour review: this year";
 const OBJECTIVE = "Tour objective: damaged deliveries";
 const STATEMENT = "Tour: kept outside the system, reviewed on paper with the team.";
 const DECISION = "Tour: change the packing of desk tops.";
-const INPUTS = ".o_form_view .o_field_widget[name='input_ids']";
-const OUTPUTS = ".o_form_view .o_field_widget[name='output_ids']";
+const INPUT_LIST = ".o_field_widget[name='input_ids']";
+const OUTPUT_LIST = ".o_field_widget[name='output_ids']";
+const INPUTS = `.o_form_view ${INPUT_LIST}`;
+const OUTPUTS = `.o_form_view ${OUTPUT_LIST}`;
+// The form once saved (nothing left to save).
+const SAVED = ".o_form_view .o_form_saved";
 const AUDIT_RESULTS = `${INPUTS} .o_data_row:has(td[name='name']:contains('Audit results'))`;
 const OBJECTIVES = `${INPUTS} .o_data_row:has(td[name='name']:contains('Quality objectives'))`;
 // The one input with neither data nor a statement (its row is red).
@@ -103,11 +107,12 @@ registry.category("web_tour.tours").add("iso_records_audit_management_review_tou
             run: "click",
         },
         {
-            content: "No input is missing any more",
-            trigger: ".o_form_view .o_form_saved",
+            content: "Saved: the statement is on its line",
+            trigger: `${SAVED} ${INPUT_LIST} .o_data_row:not(.o_selected_row) td[name='comment']:contains('${STATEMENT}')`,
         },
         {
-            trigger: `.o_form_view:not(:has(${MISSING})):not(:has(div[name='missing_inputs']:visible))`,
+            content: "No input is missing any more",
+            trigger: `${SAVED}:not(:has(${INPUT_LIST} .o_data_row.text-danger)):not(:has(div[name='missing_inputs']:visible))`,
         },
         {
             content: "Open the outputs",
@@ -148,7 +153,8 @@ registry.category("web_tour.tours").add("iso_records_audit_management_review_tou
             run: "click",
         },
         {
-            trigger: ".o_form_view .o_form_saved",
+            content: "Saved: the decision has its owner",
+            trigger: `${SAVED} ${OUTPUT_LIST} .o_data_row:not(.o_selected_row) td[name='user_id']:contains('iso_prod_manager')`,
         },
         {
             content: "Hold the review",
