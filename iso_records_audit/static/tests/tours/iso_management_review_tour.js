@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { openIsoMenu } from "@iso_records/../tests/tours/iso_tour_menu";
+import { printReportSteps } from "@iso_records/../tests/tours/iso_tour_report";
 
 const REPORT = "iso_records_audit.report_iso_management_review";
 const REVIEW = "Tour review: this year";
@@ -16,15 +17,6 @@ const AUDIT_RESULTS = `${INPUTS} .o_data_row:has(td[name='name']:contains('Audit
 const OBJECTIVES = `${INPUTS} .o_data_row:has(td[name='name']:contains('Quality objectives'))`;
 // The one input with neither data nor a statement (its row is red).
 const MISSING = `${INPUTS} .o_data_row.text-danger`;
-
-/** The id of the record the form shows, from the URL (/odoo/.../<id>). */
-function currentRecordId() {
-    const id = window.location.pathname.split("/").pop();
-    if (!/^\d+$/.test(id)) {
-        throw new Error(`No record id in the URL ${window.location.pathname}`);
-    }
-    return id;
-}
 
 /** A date as the user's (en_US) date fields take it: MM/DD/YYYY. */
 function typedDate(date) {
@@ -183,41 +175,11 @@ registry.category("web_tour.tours").add("iso_records_audit_management_review_tou
             content: "With the SHA-256 of its frozen content",
             trigger: ".o_form_view .o_field_widget[name='frozen_hash']:contains(/[0-9a-f]{64}/)",
         },
-        {
+        ...printReportSteps({
             content: "Print the minutes",
-            trigger: ".o_form_view .o_statusbar_buttons button:contains('Print minutes')",
-            run() {
-                // The minutes download as a file, which a tour cannot open: watch the download request instead.
-                const open = XMLHttpRequest.prototype.open;
-                const send = XMLHttpRequest.prototype.send;
-                XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-                    this.isoUrl = String(url);
-                    return open.call(this, method, url, ...rest);
-                };
-                XMLHttpRequest.prototype.send = function (data) {
-                    if (this.isoUrl.includes("/report/download") && data instanceof FormData) {
-                        document.body.dataset.isoReportRequest = data.get("data");
-                        this.addEventListener("loadend", () => {
-                            document.body.dataset.isoReportStatus = String(this.status);
-                        });
-                    }
-                    return send.call(this, data);
-                };
-                this.anchor.click();
-            },
-        },
-        {
-            content: "The minutes were printed",
-            trigger: `body[data-iso-report-status='200'][data-iso-report-request*='/report/pdf/${REPORT}/']`,
-        },
-        {
-            content: "The minutes show the statement, the decision and the frozen content's hash",
-            trigger: "body[data-iso-report-status='200']",
-            async run() {
-                const response = await fetch(`/report/html/${REPORT}/${currentRecordId()}`);
-                const html = await response.text();
-                const page = new DOMParser().parseFromString(html, "text/html");
-                const text = page.body.textContent.replace(/\s+/g, " ");
+            button: ".o_form_view .o_statusbar_buttons button:contains('Print minutes')",
+            report: REPORT,
+            check(html, text) {
                 for (const expected of [STATEMENT, DECISION, "Audit results", OBJECTIVE, "Hold review"]) {
                     if (!text.includes(expected)) {
                         throw new Error(`The minutes do not show "${expected}"`);
@@ -229,12 +191,7 @@ registry.category("web_tour.tours").add("iso_records_audit_management_review_tou
                 if (!/Frozen content SHA-256 [0-9a-f]{64}/.test(text)) {
                     throw new Error("The minutes do not show the frozen content's SHA-256");
                 }
-                document.body.classList.add("o_iso_minutes_checked");
             },
-        },
-        {
-            content: "Checked",
-            trigger: "body.o_iso_minutes_checked",
-        },
+        }),
     ],
 });
