@@ -28,11 +28,12 @@ class IsoManagementReviewReport(models.AbstractModel):
         operations = docs._iso_signable_operations()
         minutes = {}
         for review in docs:
-            inputs = review._iso_minutes_inputs()
+            content = review._iso_minutes_content()
+            inputs = content.get("inputs", [])
             minutes[review.id] = {
                 "held": review.state in FROZEN_STATES,
                 "hash_matches": review._iso_frozen_hash_matches(),
-                "review": review._iso_minutes_review(),
+                "review": content.get("review", {}),
                 "letters": [
                     (letter, label, [entry for entry in inputs if entry["letter"] == letter])
                     for letter, label in letter_labels.items()

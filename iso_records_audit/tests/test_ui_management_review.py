@@ -59,7 +59,8 @@ class TestManagementReviewTour(ManagementCase, AuditCase, HttpCase):
         self.start_tour("/odoo", "iso_records_audit_management_review_tour", login=self.chair.login)
 
         review.invalidate_recordset()
-        self.assertEqual(review.state, "collected")
+        self.assertEqual(review.state, "held")
+        self.assertEqual(review.held_by_id, self.chair)
         statement = review.input_ids.filtered(lambda line: line.section == left_section)
         self.assertEqual(statement.comment, STATEMENT)
         self.assertFalse(review.input_ids.filtered("is_missing"))
@@ -74,3 +75,9 @@ class TestManagementReviewTour(ManagementCase, AuditCase, HttpCase):
         self.assertEqual(output.description, DECISION)
         self.assertEqual(output.user_id, self.production_manager)
         self.assertEqual(output.date_deadline, today + relativedelta(months=2))
+        # Signed by the chair; the minutes print from the frozen content, which names the statement.
+        signature = review.signature_ids
+        self.assertEqual((len(signature), signature.operation, signature.signer_id), (1, "hold", self.chair))
+        self.assertRegex(review.frozen_hash, r"^[0-9a-f]{64}$")
+        self.assertIn(STATEMENT, review.frozen_content)
+        self.assertIn(objective.display_name, review.frozen_content)

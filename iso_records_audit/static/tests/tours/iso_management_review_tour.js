@@ -25,8 +25,8 @@ function typedDate(date) {
 }
 
 // A manager collects the inputs of a draft review, looks at the audit results and an off-track objective with its
-// trend, writes the statement of the one input without data, records a decision with an owner and a deadline and
-// prints the minutes. (Holding it with a signature comes with the signed hold.)
+// trend, writes the statement of the one input without data, records a decision with an owner and a deadline, holds
+// the review with a signature and prints the minutes.
 registry.category("web_tour.tours").add("iso_records_audit_management_review_tour", {
     url: "/odoo",
     steps: () => [
@@ -148,16 +148,48 @@ registry.category("web_tour.tours").add("iso_records_audit_management_review_tou
             content: "Saved: the decision has its owner",
             trigger: `${SAVED} ${OUTPUT_LIST} .o_data_row:not(.o_selected_row) td[name='user_id']:contains('iso_prod_manager')`,
         },
+        {
+            content: "Hold the review",
+            trigger: ".o_form_view .o_statusbar_buttons button[name='action_open_hold']",
+            run: "click",
+        },
+        {
+            content: "The signature dialog shows what is signed",
+            trigger: ".modal .o_field_widget[name='content_hash'] span:contains(/^[0-9a-f]{64}$/)",
+        },
+        {
+            content: "Re-enter the password",
+            trigger: ".modal .o_field_widget[name='password'] input",
+            run: "edit iso_manager",
+        },
+        {
+            content: "Sign",
+            trigger: ".modal button[name='action_sign']",
+            run: "click",
+        },
+        {
+            content: "The review is held",
+            trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Held')",
+        },
+        {
+            content: "With the SHA-256 of its frozen content",
+            trigger: ".o_form_view .o_field_widget[name='frozen_hash']:contains(/[0-9a-f]{64}/)",
+        },
         ...printReportSteps({
             content: "Print the minutes",
             button: ".o_form_view .o_statusbar_buttons button:contains('Print minutes')",
             report: REPORT,
             check(html, text) {
-                // Not held yet (the signed hold is helper C's): the minutes are the draft's.
-                for (const expected of [STATEMENT, DECISION, "Audit results", OBJECTIVE, "DRAFT — not held"]) {
+                for (const expected of [STATEMENT, DECISION, "Audit results", OBJECTIVE, "Hold review"]) {
                     if (!text.includes(expected)) {
                         throw new Error(`The minutes do not show "${expected}"`);
                     }
+                }
+                if (text.includes("DRAFT")) {
+                    throw new Error("The minutes of a held review are marked as a draft");
+                }
+                if (!/Frozen content SHA-256 [0-9a-f]{64}/.test(text)) {
+                    throw new Error("The minutes do not show the frozen content's SHA-256");
                 }
             },
         }),
