@@ -23,6 +23,7 @@
         "data/iso_management_data.xml",
         "data/iso_objective_cron_data.xml",
         "report/iso_audit_report.xml",
+        "report/iso_management_review_report.xml",
         "views/iso_audit_checklist_template_views.xml",
         "views/iso_audit_finding_views.xml",
         "views/iso_audit_views.xml",
@@ -38,6 +39,7 @@
     ],
     "demo": [
         "demo/iso_audit_demo.xml",
+        "demo/iso_management_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

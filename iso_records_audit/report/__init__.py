@@ -1,1 +1,2 @@
 from . import iso_audit_report
+from . import iso_management_review_report

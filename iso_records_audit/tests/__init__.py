@@ -18,3 +18,5 @@ from . import test_management_access
 from . import test_management_settings
 from . import test_review_inputs
 from . import test_review_workflow
+from . import test_review_minutes
+from . import test_ui_management_review

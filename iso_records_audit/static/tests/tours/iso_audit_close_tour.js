@@ -1,5 +1,6 @@
 import { registry } from "@web/core/registry";
 import { openIsoMenu } from "@iso_records/../tests/tours/iso_tour_menu";
+import { printReportSteps } from "@iso_records/../tests/tours/iso_tour_report";
 
 const REPORT = "iso_records_audit.report_iso_audit";
 const CHECKLIST = ".o_form_view .o_field_widget[name='line_ids']";
@@ -7,15 +8,6 @@ const INSTRUCTIONS_LINE = `${CHECKLIST} .o_data_row:has(td[name='question']:cont
 const TRACEABILITY_LINE = `${CHECKLIST} .o_data_row:has(td[name='question']:contains('traced'))`;
 // The line being edited (its question is then in a text box, not in the cell's text).
 const SELECTED_LINE = `${CHECKLIST} .o_data_row.o_selected_row`;
-
-/** The id of the record the form shows, from the URL (/odoo/.../<id>). */
-function currentRecordId() {
-    const id = window.location.pathname.split("/").pop();
-    if (!/^\d+$/.test(id)) {
-        throw new Error(`No record id in the URL ${window.location.pathname}`);
-    }
-    return id;
-}
 
 /** The steps that give a checklist line its result. */
 function setResult(line, result, content) {
@@ -132,41 +124,11 @@ registry.category("web_tour.tours").add("iso_records_audit_close_tour", {
             content: "The audit is closed",
             trigger: ".o_form_view .o_statusbar_status button.o_arrow_button_current:contains('Closed')",
         },
-        {
+        ...printReportSteps({
             content: "Print the report",
-            trigger: ".o_form_view .o_statusbar_buttons button:contains('Print report')",
-            run() {
-                // The report downloads as a file, which a tour cannot open: watch the download request instead.
-                const open = XMLHttpRequest.prototype.open;
-                const send = XMLHttpRequest.prototype.send;
-                XMLHttpRequest.prototype.open = function (method, url, ...rest) {
-                    this.isoUrl = String(url);
-                    return open.call(this, method, url, ...rest);
-                };
-                XMLHttpRequest.prototype.send = function (data) {
-                    if (this.isoUrl.includes("/report/download") && data instanceof FormData) {
-                        document.body.dataset.isoReportRequest = data.get("data");
-                        this.addEventListener("loadend", () => {
-                            document.body.dataset.isoReportStatus = String(this.status);
-                        });
-                    }
-                    return send.call(this, data);
-                };
-                this.anchor.click();
-            },
-        },
-        {
-            content: "The audit report was printed",
-            trigger: `body[data-iso-report-status='200'][data-iso-report-request*='/report/pdf/${REPORT}/']`,
-        },
-        {
-            content: "The report shows the minor finding and the closing signature",
-            trigger: "body[data-iso-report-status='200']",
-            async run() {
-                const response = await fetch(`/report/html/${REPORT}/${currentRecordId()}`);
-                const html = await response.text();
-                const page = new DOMParser().parseFromString(html, "text/html");
-                const text = page.body.textContent.replace(/\s+/g, " ");
+            button: ".o_form_view .o_statusbar_buttons button:contains('Print report')",
+            report: REPORT,
+            check(html, text) {
                 for (const expected of ["Minor nonconformity (1)", "Unit 1187 could not be traced", "Close audit"]) {
                     if (!text.includes(expected)) {
                         throw new Error(`The audit report does not show "${expected}"`);
@@ -175,12 +137,7 @@ registry.category("web_tour.tours").add("iso_records_audit_close_tour", {
                 if (!/<code class="o_iso_hash">[0-9a-f]{64}<\/code>/.test(html)) {
                     throw new Error("The audit report does not show the signature's content hash");
                 }
-                document.body.classList.add("o_iso_audit_report_checked");
             },
-        },
-        {
-            content: "Checked",
-            trigger: "body.o_iso_audit_report_checked",
-        },
+        }),
     ],
 });
