@@ -149,7 +149,7 @@ class IsoManagementReview(models.Model):
                 "period_start": fields.Date.to_string(review.period_start),
                 "period_end": fields.Date.to_string(review.period_end),
                 "chair": review.chair_id.name,
-                "attendees": review.attendee_ids.mapped("name"),
+                "attendees": sorted(review.attendee_ids.mapped("name")),
                 "standards": review.standard_ids.mapped("display_name"),
             },
             "inputs": [
