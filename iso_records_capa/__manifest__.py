@@ -10,4 +10,20 @@
     "development_status": "Alpha",
     "maintainers": ["iso-records"],
     "depends": ["iso_records_audit", "portal"],
+    "data": [
+        "security/ir.model.access.csv",
+        "security/iso_records_capa_security.xml",
+        "data/ir_sequence_data.xml",
+        "data/mail_activity_type_data.xml",
+        "views/iso_nonconformity_views.xml",
+        "views/iso_capa_views.xml",
+        "views/iso_supplier_request_views.xml",
+        "views/res_config_settings_views.xml",
+        "views/menus.xml",
+    ],
+    "assets": {
+        "web.assets_tests": [
+            "iso_records_capa/static/tests/tours/**/*",
+        ],
+    },
 }

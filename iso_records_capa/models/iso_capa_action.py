@@ -1,0 +1,67 @@
+from odoo import api, fields, models
+
+ACTION_KINDS = [
+    ("correction", "Correction"),
+    ("corrective", "Corrective action"),
+    ("preventive", "Preventive action"),
+    ("retraining", "Retraining"),
+    ("document_change", "Document change"),
+]
+
+
+class IsoCapaAction(models.Model):
+    """An action of a CAPA: an action line (iso.action.line.mixin) with its owner and deadline, tracked
+    as a "CAPA action" activity on the CAPA. A retraining action names the competence requirement and the
+    people concerned; a document-change action names the controlled document it revises."""
+
+    _name = "iso.capa.action"
+    _description = "ISO CAPA Action"
+    _inherit = ["iso.action.line.mixin"]
+    _order = "capa_id, sequence, id"
+    _iso_parent_field = "capa_id"
+    _iso_action_activity_type = "iso_records_capa.mail_activity_type_capa_action"
+
+    capa_id = fields.Many2one("iso.capa", required=True, ondelete="cascade", index=True)
+    company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
+    capa_state = fields.Selection(related="capa_id.state", string="CAPA Stage")
+    sequence = fields.Integer(default=10)
+    kind = fields.Selection(ACTION_KINDS, required=True, default="corrective")
+    description = fields.Text(required=True)
+    requirement_id = fields.Many2one(
+        "iso.competence.requirement",
+        string="Competence Requirement",
+        help="Retraining: the requirement created or refreshed; empty creates one from the action.",
+    )
+    employee_ids = fields.Many2many(
+        "hr.employee",
+        "iso_capa_action_employee_rel",
+        "action_id",
+        "employee_id",
+        string="People Concerned",
+        help="Retraining: the employees asked to train again.",
+    )
+    document_id = fields.Many2one(
+        "iso.record",
+        string="Document to Change",
+        domain=[("kind", "=", "document"), ("state", "=", "effective")],
+        help="Document change: the controlled document a new revision is started of.",
+    )
+    revision_record_id = fields.Many2one(
+        "iso.record", string="New Revision", readonly=True, copy=False, help="The draft revision this action started."
+    )
+
+    @api.depends("capa_id", "description")
+    def _compute_display_name(self):
+        for action in self:
+            first_line = (action.description or "").strip().splitlines()[:1]
+            action.display_name = first_line[0][:80] if first_line else action.capa_id.sudo().display_name
+
+    def _iso_action_summary(self):
+        self.ensure_one()
+        kinds = dict(self._fields["kind"]._description_selection(self.env))
+        return self.env._(
+            "%(kind)s: %(action)s (%(capa)s)",
+            kind=kinds.get(self.kind, self.kind),
+            action=self.display_name,
+            capa=self.capa_id.sudo().name,
+        )

@@ -1,0 +1,73 @@
+"""Fixtures of the nonconformity, CAPA and supplier-request tests: the core's users and departments, a
+supplier with a portal contact and a second supplier with its own, and records made the way the
+application makes them."""
+
+from datetime import date
+
+from odoo import Command
+from odoo.addons.iso_records.tests.common import IsoRecordCase
+from odoo.addons.iso_records.tools import workflow
+from odoo.tests import new_test_user
+
+
+class CapaCase(IsoRecordCase):
+    """``supplier`` (the core's Calibration Lab) has the portal contact ``supplier_contact`` with the portal
+    user ``portal_user``; ``other_supplier`` has ``other_portal_user``. ``make_nc`` creates a new
+    nonconformity as ``iso_user`` about ``product`` and ``supplier``; ``make_capa`` a CAPA owned by
+    ``iso_manager``'s employee answering the given nonconformities."""
+
+    @classmethod
+    def setUpClass(cls):
+        super().setUpClass()
+        env = cls.env
+        cls.Nonconformity = env["iso.nonconformity"]
+        cls.Capa = env["iso.capa"]
+        cls.Action = env["iso.capa.action"]
+        cls.SupplierRequest = env["iso.supplier.request"]
+        cls.clause_8_4 = env.ref("iso_records.clause_9001_8_4")
+        cls.supplier_contact = env["res.partner"].create(
+            {"name": "Quality contact (test)", "parent_id": cls.supplier.id, "email": "quality@lab.example.com"}
+        )
+        cls.portal_user = new_test_user(
+            env, "iso_portal", groups="base.group_portal", partner_id=cls.supplier_contact.id
+        )
+        cls.other_supplier = env["res.partner"].create({"name": "Other Supplier (test)", "is_company": True})
+        cls.other_contact = env["res.partner"].create(
+            {"name": "Other contact (test)", "parent_id": cls.other_supplier.id, "email": "q@other.example.com"}
+        )
+        cls.other_portal_user = new_test_user(
+            env, "iso_portal_other", groups="base.group_portal", partner_id=cls.other_contact.id
+        )
+        cls.verifier = cls.approver
+
+    @classmethod
+    def make_nc(cls, user=None, **values):
+        return cls.Nonconformity.with_user(user or cls.iso_user).create(
+            {
+                "title": "Scratched housings (test)",
+                "source": "supplier",
+                "description": "Housings of the last delivery arrived scratched.",
+                "product_id": cls.product.id,
+                "partner_id": cls.supplier.id,
+                "clause_id": cls.clause_8_4.id,
+                "date": date.today(),
+                **values,
+            }
+        )
+
+    @classmethod
+    def make_capa(cls, nonconformities=None, user=None, **values):
+        return cls.Capa.with_user(user or cls.iso_manager).create(
+            {
+                "title": "Stop scratches at packing (test)",
+                "owner_id": cls.employee_of[cls.iso_manager].id,
+                "nonconformity_ids": [Command.set(nonconformities.ids if nonconformities else [])],
+                "verifier_id": cls.verifier.id,
+                **values,
+            }
+        )
+
+    @classmethod
+    def force_state(cls, records, state):
+        """Put ``records`` in ``state`` the way the workflow does, for tests about a later step."""
+        workflow(records.sudo()).write({"state": state})
