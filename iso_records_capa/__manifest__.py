@@ -17,6 +17,7 @@
         "data/mail_activity_type_data.xml",
         "views/iso_nonconformity_views.xml",
         "views/iso_capa_views.xml",
+        "views/iso_capa_action_views.xml",
         "views/iso_supplier_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",

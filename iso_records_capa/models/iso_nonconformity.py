@@ -1,4 +1,4 @@
-from odoo import api, fields, models
+from odoo import Command, api, fields, models
 from odoo.addons.iso_records.models.iso_risk import RISK_LEVELS
 from odoo.tools import SQL
 
@@ -159,6 +159,32 @@ class IsoNonconformity(models.Model):
             if vals.get("name", "/") == "/":
                 vals["name"] = self.env["ir.sequence"].next_by_code("iso.nonconformity") or "/"
         return super()._iso_prepare_create(vals_list)
+
+    def action_create_capa(self):
+        """A CAPA answering these nonconformities, opened for its root-cause analysis."""
+        action = self.env._("Create CAPA")
+        self._iso_check_may_act(action)
+        self._iso_check_state(action, ["new", "triaged", "in_progress"])
+        first = self[:1]
+        capa = self.env["iso.capa"].create(
+            {
+                "title": first.title if len(self) == 1 else self.env._("CAPA for %s", ", ".join(self.mapped("name"))),
+                "company_id": first.company_id.id,
+                "nonconformity_ids": [Command.set(self.ids)],
+                "problem": "\n\n".join(self.mapped("description")),
+                "product_id": first.product_id.id,
+                "partner_id": first.partner_id.id,
+                "department_id": first.department_id.id,
+                "confidentiality": first.confidentiality,
+            }
+        )
+        return {
+            "type": "ir.actions.act_window",
+            "res_model": "iso.capa",
+            "res_id": capa.id,
+            "view_mode": "form",
+            "target": "current",
+        }
 
     @api.model
     def _iso_disposal_reference_sql(self):
