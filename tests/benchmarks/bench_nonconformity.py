@@ -32,6 +32,7 @@ could not (its traceback is printed); the targets are printed as met or NOT met,
 """
 
 import argparse
+import contextlib
 import statistics
 import sys
 import time
@@ -213,52 +214,63 @@ def build_iso(env, count):
     return users["manager"], users["user"], products, suppliers, clauses
 
 
-def run_iso(db, args, out, notes):
+@contextlib.contextmanager
+def superuser_env(db, model, label, out, notes):
+    """The superuser's environment in ``db``, or None (and a note) when ``model`` is not there; a step's traceback
+    goes to ``out["error"]``; everything is rolled back at the end."""
     if not database_exists(db):
-        notes.append(f"ISO: database {db} does not exist.")
+        notes.append(f"{label}: database {db} does not exist.")
+        yield None
         return
-    registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
+    with odoo.modules.registry.Registry(db).cursor() as cr:
         env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
         try:
-            if "iso.nonconformity" not in env:
-                notes.append(f"ISO: iso_records_capa is not installed in {db}.")
-                return
-            started = time.perf_counter()
-            manager, user, products, suppliers, clauses = build_iso(env, args.count)
-            out["setup_s"] = time.perf_counter() - started
-            user_env = env(user=user.id)
-
-            def vals_of(index):
-                return {
-                    "title": f"Bench create {index}",
-                    "description": "Raised during the benchmark.",
-                    "source": "supplier",
-                    "product_id": products[index % len(products)].id,
-                    "partner_id": suppliers[index % len(suppliers)].id,
-                    "clause_id": clauses[index % len(clauses)].id,
-                }
-
-            out["creates"] = single_creates(
-                user_env,
-                "iso.nonconformity",
-                vals_of,
-                args.creates * 2,
-                switch=lambda enabled: repeat_detection(env, enabled),
-            )
-            out["repeats_found"] = _repeats_found(user_env, vals_of(0))
-            out["detection"] = _detection_queries(user_env, vals_of)
-            open_filter = [("state", "not in", ("closed", "rejected"))]
-            out["pages"] = {
-                login: first_pages(
-                    env(user=who.id), "iso.nonconformity", {"open (default)": open_filter, "all": []}, args.rounds
-                )
-                for login, who in (("ISO manager", manager), ("ISO user", user))
-            }
+            if model not in env:
+                notes.append(f"{label}: {model} is not installed in {db}.")
+                yield None
+            else:
+                yield env
         except Exception:
             out["error"] = traceback.format_exc()
         finally:
             cr.rollback()
+
+
+def run_iso(db, args, out, notes):
+    with superuser_env(db, "iso.nonconformity", "ISO", out, notes) as env:
+        if env is None:
+            return
+        started = time.perf_counter()
+        manager, user, products, suppliers, clauses = build_iso(env, args.count)
+        out["setup_s"] = time.perf_counter() - started
+        user_env = env(user=user.id)
+
+        def vals_of(index):
+            return {
+                "title": f"Bench create {index}",
+                "description": "Raised during the benchmark.",
+                "source": "supplier",
+                "product_id": products[index % len(products)].id,
+                "partner_id": suppliers[index % len(suppliers)].id,
+                "clause_id": clauses[index % len(clauses)].id,
+            }
+
+        out["creates"] = single_creates(
+            user_env,
+            "iso.nonconformity",
+            vals_of,
+            args.creates * 2,
+            switch=lambda enabled: repeat_detection(env, enabled),
+        )
+        out["repeats_found"] = _repeats_found(user_env, vals_of(0))
+        out["detection"] = _detection_queries(user_env, vals_of)
+        open_filter = [("state", "not in", ("closed", "rejected"))]
+        out["pages"] = {
+            login: first_pages(
+                env(user=who.id), "iso.nonconformity", {"open (default)": open_filter, "all": []}, args.rounds
+            )
+            for login, who in (("ISO manager", manager), ("ISO user", user))
+        }
 
 
 def _repeats_found(env, vals):
@@ -299,42 +311,31 @@ def _detection_queries(env, vals_of):
 
 
 def run_oca(db, args, out, notes):
-    if not database_exists(db):
-        notes.append(f"OCA: database {db} does not exist.")
-        return
-    registry = odoo.modules.registry.Registry(db)
-    with registry.cursor() as cr:
-        env = odoo.api.Environment(cr, odoo.SUPERUSER_ID, {})
-        try:
-            if "mgmtsystem.nonconformity" not in env:
-                notes.append(f"OCA: mgmtsystem_nonconformity is not installed in {db}.")
-                return
-            partners, users, system, origin = oca_fixtures(env)
-            admin = env.ref("base.user_admin")
+    with superuser_env(db, "mgmtsystem.nonconformity", "OCA", out, notes) as env:
+        if env is None:
+            return
+        partners, users, system, origin = oca_fixtures(env)
+        admin = env.ref("base.user_admin")
 
-            def vals_of(index):
-                return {
-                    "name": f"Bench create {index}",
-                    "description": "Raised during the benchmark.",
-                    "partner_id": partners[index % len(partners)].id,
-                    "responsible_user_id": users[index % len(users)].id,
-                    "manager_user_id": admin.id,
-                    "user_id": admin.id,
-                    "system_id": system.id,
-                    "origin_ids": [Command.set(origin.ids)],
-                }
+        def vals_of(index):
+            return {
+                "name": f"Bench create {index}",
+                "description": "Raised during the benchmark.",
+                "partner_id": partners[index % len(partners)].id,
+                "responsible_user_id": users[index % len(users)].id,
+                "manager_user_id": admin.id,
+                "user_id": admin.id,
+                "system_id": system.id,
+                "origin_ids": [Command.set(origin.ids)],
+            }
 
-            started = time.perf_counter()
-            template = env["mgmtsystem.nonconformity"].create(vals_of(0))
-            env.flush_all()
-            _copy_rows(env, template, partners, args.count)
-            out["setup_s"] = time.perf_counter() - started
-            out["creates"] = single_creates(env, "mgmtsystem.nonconformity", vals_of, args.creates)
-            out["pages"] = {"superuser": first_pages(env, "mgmtsystem.nonconformity", {"all": []}, args.rounds)}
-        except Exception:
-            out["error"] = traceback.format_exc()
-        finally:
-            cr.rollback()
+        started = time.perf_counter()
+        template = env["mgmtsystem.nonconformity"].create(vals_of(0))
+        env.flush_all()
+        _copy_rows(env, template, partners, args.count)
+        out["setup_s"] = time.perf_counter() - started
+        out["creates"] = single_creates(env, "mgmtsystem.nonconformity", vals_of, args.creates)
+        out["pages"] = {"superuser": first_pages(env, "mgmtsystem.nonconformity", {"all": []}, args.rounds)}
 
 
 def _copy_rows(env, template, partners, count):
