@@ -401,8 +401,8 @@ def report_creates(args, iso, oca):
         for size, figure in sorted(detection.items()):
             print(
                 f"_iso_mark_repeats of {size} nonconformit{'y' if size == 1 else 'ies'}: {figure['statements']} "
-                f"statement(s), then {figure['flush']} UPDATE(s) of the flags it recomputes (one per distinct value "
-                f"pair of is_repeat and capa_required, at most 4); {figure['seconds'] * 1000:.1f} ms, "
+                f"statement(s), then {figure['flush']} at the flush (a SELECT of the values it wrote, an UPDATE per "
+                f"set of recomputed flags that changed: is_repeat, capa_required); {figure['seconds'] * 1000:.1f} ms, "
                 f"{figure['links']:,} earlier links written"
             )
         if detection:
