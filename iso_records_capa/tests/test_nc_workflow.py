@@ -156,10 +156,13 @@ class TestNcWorkflow(CapaCase):
                 with self.assertRaisesRegex(UserError, "is Closed; this step needs"):
                     getattr(nonconformity.with_user(self.iso_manager), method)(*args)
 
-    def test_a_colleague_cannot_close_what_he_may_not_change(self):
+    def test_only_who_may_change_it_acts_on_it(self):
         nonconformity = self.triaged(self.contained_nc(severity=1, likelihood=1, closure_justification="Sorted."))
-        with self.assertRaises(AccessError):
-            nonconformity.with_user(self.colleague).action_close()
+        # A colleague reads an internal NC but changes only their own; another company's user sees nothing of it.
+        for user in (self.colleague, self.user_b):
+            for method in ("action_close", "action_start"):
+                with self.subTest(user=user.login, method=method), self.assertRaises(AccessError):
+                    getattr(nonconformity.with_user(user), method)()
         self.assertEqual(nonconformity.state, "triaged")
 
 
