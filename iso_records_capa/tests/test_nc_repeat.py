@@ -157,3 +157,25 @@ class TestNcRepeat(CapaCase):
         self.assertEqual(many[2].repeat_count, 1)  # many[0], same other product
         self.assertTrue(all(many[1:].mapped("is_repeat")))
         self.assertFalse(many[0].is_repeat)
+
+    def test_creating_one_costs_the_same_queries_whatever_the_earlier_ones(self):
+        fresh = self.env["product.product"].create({"name": "Fresh product (test)"})
+        values = {"product_id": fresh.id, "partner_id": False, "clause_id": False}
+
+        def create_queries():
+            self.env.flush_all()
+            self.env.invalidate_all()
+            before = self.env.cr.sql_log_count
+            nonconformity = self.make_nc(**values)
+            self.env.flush_all()
+            return self.env.cr.sql_log_count - before, nonconformity
+
+        create_queries()  # warm-up: caches and sequences
+        self.Nonconformity.search([("product_id", "=", fresh.id)]).with_user(self.iso_manager).action_reject("Warm-up.")
+        alone, first = create_queries()
+        self.assertEqual(first.repeat_count, 0)
+        for day in range(1, 21):
+            self.make_nc(date=TODAY - timedelta(days=day), **values)
+        after_twenty, later = create_queries()
+        self.assertEqual(later.repeat_count, 21)
+        self.assertEqual(after_twenty, alone)
