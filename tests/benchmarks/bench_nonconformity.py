@@ -448,20 +448,16 @@ def report(args, iso, oca, notes):
             print(f"\n{name} step failed:\n{out['error']}")
 
 
-def main(argv=None):
-    argv = list(sys.argv[1:] if argv is None else argv)
-    odoo_args = []
-    if "--" in argv:
-        index = argv.index("--")
-        argv, odoo_args = argv[:index], argv[index + 1 :]
+def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--db", default="iso_bench_capa")
     parser.add_argument("--oca-db", default="iso_bench_oca")
     parser.add_argument("--count", type=int, default=100_000)
     parser.add_argument("--creates", type=int, default=20, help="single creates each way (ISO), and for OCA")
     parser.add_argument("--rounds", type=int, default=5)
-    args = parser.parse_args(argv)
-    odoo.tools.config.parse_config(odoo_args, setup_logging=True)
+    parser.add_argument("odoo_args", nargs="*")
+    args = parser.parse_args()
+    odoo.tools.config.parse_config(args.odoo_args, setup_logging=True)
     iso, oca, notes = {}, {}, []
     run_iso(args.db, args, iso, notes)
     if args.oca_db:
