@@ -21,6 +21,7 @@
         "views/iso_supplier_request_views.xml",
         "views/res_config_settings_views.xml",
         "views/menus.xml",
+        "report/iso_nonconformity_report.xml",
     ],
     "assets": {
         "web.assets_tests": [

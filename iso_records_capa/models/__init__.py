@@ -6,3 +6,6 @@ from . import iso_capa_action
 from . import iso_capa_verification
 from . import iso_supplier_request
 from . import res_config_settings
+from . import iso_nonconformity_triage
+from . import iso_nonconformity_repeat
+from . import iso_nonconformity_workflow

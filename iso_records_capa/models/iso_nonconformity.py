@@ -50,6 +50,11 @@ class IsoNonconformity(models.Model):
         "repeat_of_id",
         "repeat_ids",
         "repeat_count",
+        # Computed from severity, likelihood, repeats and Settings: never a value a client chooses.
+        "priority_score",
+        "priority",
+        "capa_required",
+        "is_repeat",
     )
     _iso_locked_states = ("closed", "rejected")
     _iso_retention_event_of_state = {"closed": "closed", "rejected": "closed"}

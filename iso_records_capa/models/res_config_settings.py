@@ -73,7 +73,8 @@ class ResConfigSettings(models.TransientModel):
         string="CAPA required from repeat number",
         default=DEFAULT_REPEAT_CAPA_COUNT,
         config_parameter="iso_records.nc_repeat_capa_count",
-        help="The nonconformity that is this repeat (or a later one) needs a CAPA whatever its priority.",
+        help="The Nth occurrence of the same problem within the repeat window (a nonconformity with N - 1 earlier "
+        "ones) and every later one need a CAPA whatever their priority; 0 switches this rule off.",
     )
     iso_capa_effectiveness_days = fields.Integer(
         string="Effectiveness check after (days)",

@@ -1,0 +1,1 @@
+from . import iso_nonconformity_report
