@@ -1,0 +1,3 @@
+from . import test_scar_workflow
+from . import test_scar_reminders
+from . import test_portal_access
