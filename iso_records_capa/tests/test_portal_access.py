@@ -106,6 +106,22 @@ class TestPortalAccess(CapaCase, HttpCase):
         self.assertTrue(response.json().get("error"), "a private method is not callable over RPC")
         self.assertEqual(self.own.state, "sent")
 
+    def test_evidence_files_are_not_reachable_by_id(self):
+        self.own._iso_supplier_answer(
+            self.supplier_answer(), [("mine.pdf", b"%PDF mine", "application/pdf")], self.portal_user
+        )
+        evidence = self.own.supplier_attachment_ids
+        self.assertNotEqual(self.url_open(f"/web/content/{evidence.id}").status_code, 200)
+        response = self.url_open(
+            "/web/dataset/call_kw",
+            data=(
+                '{"jsonrpc": "2.0", "method": "call", "params": {"model": "ir.attachment", "method": "read", '
+                '"args": [[%d], ["raw"]], "kwargs": {}}}' % evidence.id
+            ),
+            headers={"Content-Type": "application/json"},
+        )
+        self.assertEqual(response.json()["error"]["data"]["name"], "odoo.exceptions.AccessError")
+
     def test_answer_with_a_file(self):
         csrf = self.csrf_token(self.own)
         response = self.post_answer(
