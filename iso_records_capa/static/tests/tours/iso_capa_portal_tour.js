@@ -1,6 +1,15 @@
 import { registry } from "@web/core/registry";
 
 const FORM = "form.o_iso_answer_form";
+// What the supplier writes: containment, three whys, the root cause and the actions.
+const ANSWER = [
+    ["supplier_containment", "Stock at our site sorted; 40 housings held."],
+    ["supplier_why_1", "Housings rub against each other in the box."],
+    ["supplier_why_2", "The box has no separators."],
+    ["supplier_why_3", "The packing instruction does not ask for them."],
+    ["supplier_root_cause", "Packing instruction without separators."],
+    ["supplier_actions", "Separators added to the instruction; packers trained by Friday."],
+];
 
 /** Put a file in the evidence input, as choosing it in the file dialog does. */
 function chooseEvidence() {
@@ -33,36 +42,11 @@ registry.category("web_tour.tours").add("iso_capa_portal_answer_tour", {
             content: "The request says what is asked",
             trigger: ".o_iso_request_text:contains('arrive scratched')",
         },
-        {
-            content: "Containment",
-            trigger: `${FORM} textarea[name='supplier_containment']`,
-            run: "edit Stock at our site sorted; 40 housings held.",
-        },
-        {
-            content: "Why 1",
-            trigger: `${FORM} input[name='supplier_why_1']`,
-            run: "edit Housings rub against each other in the box.",
-        },
-        {
-            content: "Why 2",
-            trigger: `${FORM} input[name='supplier_why_2']`,
-            run: "edit The box has no separators.",
-        },
-        {
-            content: "Why 3",
-            trigger: `${FORM} input[name='supplier_why_3']`,
-            run: "edit The packing instruction does not ask for them.",
-        },
-        {
-            content: "Root cause",
-            trigger: `${FORM} textarea[name='supplier_root_cause']`,
-            run: "edit Packing instruction without separators.",
-        },
-        {
-            content: "Actions",
-            trigger: `${FORM} textarea[name='supplier_actions']`,
-            run: "edit Separators added to the instruction; packers trained by Friday.",
-        },
+        ...ANSWER.map(([field, text]) => ({
+            content: `Answer ${field}`,
+            trigger: `${FORM} [name='${field}']`,
+            run: `edit ${text}`,
+        })),
         {
             content: "Attach the new packing instruction",
             trigger: `${FORM} input[name='evidence']`,
