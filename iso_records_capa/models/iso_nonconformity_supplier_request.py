@@ -1,19 +1,15 @@
 from odoo import models
-from odoo.addons.iso_records.tools import one_record
 
 
 class IsoNonconformity(models.Model):
     """Send to supplier: a draft supplier request prefilled from the nonconformity."""
 
-    _inherit = "iso.nonconformity"  # pylint: disable=consider-merging-classes-inherited
+    _name = "iso.nonconformity"
+    _inherit = ["iso.nonconformity", "iso.supplier.request.source"]  # pylint: disable=consider-merging-classes-inherited
 
-    def action_send_to_supplier(self):
-        nonconformity = one_record(self, self.env._("Send to supplier"))
-        nonconformity._iso_check_may_act(self.env._("Send to supplier"))
-        return self.env["iso.supplier.request"]._iso_open_draft_for(
-            nonconformity,
-            {
-                "nonconformity_id": nonconformity.id,
-                "request": "\n\n".join(part for part in (nonconformity.description, nonconformity.containment) if part),
-            },
-        )
+    def _iso_supplier_request_values(self):
+        self.ensure_one()
+        return {
+            "nonconformity_id": self.id,
+            "request": "\n\n".join(part for part in (self.description, self.containment) if part),
+        }

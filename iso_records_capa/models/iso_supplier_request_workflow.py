@@ -289,3 +289,18 @@ class IsoSupplierRequest(models.Model):
                 file=filename,
             )
         return None
+
+    @api.model
+    def _iso_list_of(self, requests, source):
+        """The supplier requests of a nonconformity or a CAPA, as a list (a form when there is one)."""
+        action = {
+            "type": "ir.actions.act_window",
+            "name": self.env._("Supplier Requests of %(record)s", record=source.display_name),
+            "res_model": self._name,
+            "view_mode": "list,form",
+            "domain": [("id", "in", requests.ids)],
+            "context": {"create": False},
+        }
+        if len(requests) == 1:
+            action.update(view_mode="form", res_id=requests.id, views=[(False, "form")])
+        return action

@@ -203,3 +203,18 @@ class TestScarWorkflow(CapaCase):
             internal.with_user(self.iso_manager).action_send_to_supplier()
         with self.assertRaises(AccessError):
             nonconformity.with_user(self.iso_user).action_send_to_supplier()
+
+    def test_nonconformity_and_capa_list_their_requests(self):
+        nonconformity = self.make_nc()
+        capa = self.make_capa(nonconformity)
+        self.assertEqual((nonconformity.supplier_request_count, capa.supplier_request_count), (0, 0))
+        first = self.SupplierRequest.browse(
+            nonconformity.with_user(self.iso_manager).action_send_to_supplier()["res_id"]
+        )
+        action = nonconformity.with_user(self.iso_manager).action_view_supplier_requests()
+        self.assertEqual((action["view_mode"], action["res_id"]), ("form", first.id))
+        second = self.SupplierRequest.browse(capa.with_user(self.iso_manager).action_send_to_supplier()["res_id"])
+        nonconformity.invalidate_recordset()
+        self.assertEqual((nonconformity.supplier_request_count, capa.supplier_request_count), (2, 1))
+        action = nonconformity.with_user(self.iso_manager).action_view_supplier_requests()
+        self.assertEqual(self.SupplierRequest.search(action["domain"]), first | second)
