@@ -22,6 +22,10 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "report/iso_nonconformity_report.xml",
+        "data/mail_template_data.xml",
+        "data/ir_cron_data.xml",
+        "views/iso_supplier_request_buttons.xml",
+        "views/portal_templates.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -384,15 +384,18 @@ class IsoControlledMixin(models.AbstractModel):
     # ------------------------------------------------------------------
     # Scheduled reminders
     # ------------------------------------------------------------------
-    def _iso_schedule_once(self, activity_xmlid, date_of, given_field, summary, users=None):
+    def _iso_schedule_once(self, activity_xmlid, date_of, given_field, summary, users=None, *, send=None):
         """Give each record one activity for its date (``date_of``: a field name, or a function of the
         record) to ``users(record)`` (by default its responsible user), skipping those whose
         ``given_field`` already holds that date. The one implementation of "one reminder per date":
         batched, one commit per batch (not under test); each batch locks its rows with SKIP LOCKED, so a
-        second cron worker takes other rows, and a re-run after a crash gives nothing twice."""
+        second cron worker takes other rows, and a re-run after a crash gives nothing twice.
+        ``send``: a reminder that is not an activity (an e-mail to someone outside the company): called with
+        each batch of records due instead of creating activities; ``activity_xmlid`` and ``summary`` are then
+        not used."""
         date_of_record = date_of if callable(date_of) else (lambda record: record[date_of])
         due = self.filtered(lambda record: record[given_field] != date_of_record(record))
-        activity_type = self.env.ref(activity_xmlid)
+        activity_type = self.env.ref(activity_xmlid) if not send else None
         model_id = self.env["ir.model"]._get_id(self._name)
         done = 0
         for batch in split_every(ACTIVITY_BATCH_SIZE, due.ids, self.browse):
@@ -407,6 +410,8 @@ class IsoControlledMixin(models.AbstractModel):
             locked = self.browse([row[0] for row in self.env.cr.fetchall()])
             locked.invalidate_recordset([given_field])
             locked = locked.filtered(lambda record: record[given_field] != date_of_record(record))
+            if send:
+                send(locked)
             values = [
                 {
                     "res_model_id": model_id,
@@ -417,7 +422,7 @@ class IsoControlledMixin(models.AbstractModel):
                     "date_deadline": date_of_record(record),
                     "summary": summary(record),
                 }
-                for record in locked
+                for record in (self.browse() if send else locked)
                 for user in (users(record) if users else record._iso_responsible_user())
             ]
             self.env["mail.activity"].sudo().create(values)

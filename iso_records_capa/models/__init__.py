@@ -9,3 +9,8 @@ from . import res_config_settings
 from . import iso_nonconformity_triage
 from . import iso_nonconformity_repeat
 from . import iso_nonconformity_workflow
+from . import iso_supplier_request_workflow
+from . import iso_supplier_request_reminder
+from . import iso_supplier_request_source
+from . import iso_nonconformity_supplier_request
+from . import iso_capa_supplier_request

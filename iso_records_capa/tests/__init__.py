@@ -1,0 +1,4 @@
+from . import test_scar_workflow
+from . import test_scar_reminders
+from . import test_portal_access
+from . import test_ui_portal

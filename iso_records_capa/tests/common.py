@@ -71,3 +71,31 @@ class CapaCase(IsoRecordCase):
     def force_state(cls, records, state):
         """Put ``records`` in ``state`` the way the workflow does, for tests about a later step."""
         workflow(records.sudo()).write({"state": state})
+
+    # --- supplier requests (helper D) -------------------------------------------------------
+    @classmethod
+    def make_supplier_request(cls, user=None, **values):
+        """A draft supplier request of ``iso_manager`` to ``supplier``'s portal contact."""
+        return cls.SupplierRequest.with_user(user or cls.iso_manager).create(
+            {
+                "title": "Scratched housings: your corrective action (test)",
+                "request": "Tell us why the housings arrive scratched and what you change.",
+                "partner_id": cls.supplier.id,
+                "contact_id": cls.supplier_contact.id,
+                "owner_id": cls.employee_of[cls.iso_manager].id,
+                **values,
+            }
+        )
+
+    @classmethod
+    def supplier_answer(cls, **values):
+        """A complete answer as the portal form sends it."""
+        return {
+            "supplier_containment": "Stock at our site sorted; 40 housings held.",
+            "supplier_why_1": "Housings rub against each other in the box.",
+            "supplier_why_2": "The box has no separators.",
+            "supplier_why_3": "The packing instruction does not ask for them.",
+            "supplier_root_cause": "Packing instruction without separators.",
+            "supplier_actions": "Separators added to the instruction; packers trained by Friday.",
+            **values,
+        }

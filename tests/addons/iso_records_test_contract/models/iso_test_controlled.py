@@ -43,6 +43,8 @@ class IsoTestControlled(models.Model):
     observer_user_ids = fields.Many2many(
         "res.users", "iso_test_controlled_observer_rel", "record_id", "user_id", string="Observers"
     )
+    # The date the last reminder without an activity (_iso_schedule_once with send) was for.
+    reminded_on = fields.Date(readonly=True)
 
     @api.model
     def _iso_reader_domain(self, uid):
