@@ -22,6 +22,7 @@
         "views/res_config_settings_views.xml",
         "views/menus.xml",
         "report/iso_nonconformity_report.xml",
+        "views/res_partner_scorecard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -9,3 +9,5 @@ from . import res_config_settings
 from . import iso_nonconformity_triage
 from . import iso_nonconformity_repeat
 from . import iso_nonconformity_workflow
+from . import res_partner_scorecard
+from . import iso_management_review_inputs
