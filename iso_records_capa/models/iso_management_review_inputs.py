@@ -183,7 +183,9 @@ class IsoManagementReview(models.Model):
                 self._iso_clause_scope("clause_id"),
             ]
         )
-        partner_ids = {partner.commercial_partner_id.id for [partner] in Nonconformity._read_group(domain, ["partner_id"])}
+        partner_ids = {
+            partner.commercial_partner_id.id for [partner] in Nonconformity._read_group(domain, ["partner_id"])
+        }
         Request = self.env["iso.supplier.request"]
         partner_ids |= {
             partner.commercial_partner_id.id
@@ -199,7 +201,9 @@ class IsoManagementReview(models.Model):
         }
         suppliers = self.env["res.partner"].browse(sorted(partner_ids))
         scores = (
-            suppliers._iso_supplier_scorecard(start, end, company=self.company_id, nc_domain=self._iso_clause_scope("clause_id"))
+            suppliers._iso_supplier_scorecard(
+                start, end, company=self.company_id, nc_domain=self._iso_clause_scope("clause_id")
+            )
             if suppliers
             else {}
         )

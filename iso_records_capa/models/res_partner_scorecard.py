@@ -217,7 +217,9 @@ class ResPartner(models.Model):
             )
             rows.append("<tr>%s</tr>" % "".join(f"<td>{html_escape(str(cell))}</td>" for cell in cells))
         head = "".join(f"<th>{html_escape(header)}</th>" for header in headers)
-        return f'<table class="table table-sm o_iso_scorecard"><thead><tr>{head}</tr></thead><tbody>{"".join(rows)}</tbody></table>'
+        body = "".join(rows)
+        table = '<table class="table table-sm o_iso_scorecard">'
+        return f"{table}<thead><tr>{head}</tr></thead><tbody>{body}</tbody></table>"
 
     def action_view_iso_scorecard_nonconformities(self):
         """The nonconformities the scorecard counts for this supplier over the last 12 months."""

@@ -120,7 +120,9 @@ class TestSupplierScorecard(CapaCase):
         score_b = self.scorecard(self.user_b)[self.supplier.id]
         self.assertEqual((score_b["nc_count"], score_b["request_count"]), (1, 0))
         # Without an ISO group: no access to the models, an empty scorecard, no error.
-        self.assertEqual(self.scorecard(self.internal_user)[self.supplier.id], self.env["res.partner"]._iso_empty_score())
+        self.assertEqual(
+            self.scorecard(self.internal_user)[self.supplier.id], self.env["res.partner"]._iso_empty_score()
+        )
         # The auditor reads it all.
         self.assertEqual(self.scorecard(self.iso_auditor)[self.supplier.id]["request_count"], 4)
 
@@ -172,5 +174,7 @@ class TestSupplierScorecard(CapaCase):
         form = Form(self.supplier.with_user(self.iso_manager))
         self.assertEqual(form.iso_scorecard_nc_count, 6)
         # A partner without NCs nor requests, and a new one, have an empty scorecard.
-        self.assertFalse(self.env["res.partner"].create({"name": "Nothing (test)"}).with_user(self.iso_user).iso_scorecard_html)
+        self.assertFalse(
+            self.env["res.partner"].create({"name": "Nothing (test)"}).with_user(self.iso_user).iso_scorecard_html
+        )
         self.assertEqual(self.env["res.partner"].with_user(self.iso_user).new({}).iso_scorecard_nc_count, 0)
