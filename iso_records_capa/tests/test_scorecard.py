@@ -7,6 +7,7 @@ from datetime import date
 from freezegun import freeze_time
 
 from odoo.addons.iso_records.tools import workflow
+from odoo.exceptions import AccessError
 from odoo.tests import Form, tagged
 
 from .common import CapaCase
@@ -178,3 +179,14 @@ class TestSupplierScorecard(CapaCase):
             self.env["res.partner"].create({"name": "Nothing (test)"}).with_user(self.iso_user).iso_scorecard_html
         )
         self.assertEqual(self.env["res.partner"].with_user(self.iso_user).new({}).iso_scorecard_nc_count, 0)
+
+    def test_page_only_for_iso_users(self):
+        Partner = self.env["res.partner"]
+        arch = Partner.with_user(self.iso_user).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertIn('name="iso_supplier_scorecard"', arch)
+        self.assertIn('name="iso_scorecard_html"', arch)
+        arch = Partner.with_user(self.internal_user).get_views([(False, "form")])["views"]["form"]["arch"]
+        self.assertNotIn("iso_scorecard", arch)
+        # The fields themselves are the ISO users' too: refused to others over RPC.
+        with self.assertRaises(AccessError):
+            self.supplier.with_user(self.internal_user).read(["iso_scorecard_nc_count"])
