@@ -71,17 +71,16 @@ class TestReviewCapaInputs(ManagementCase, CapaCase):
 
     @classmethod
     def seed_nonconformities(cls):
+        """All on clause 8.4; repeats (iso_nonconformity_repeat.py) within a window of 30 days: the NC of June
+        repeats the one of May 10, the one of November the restricted one of October 15; no other follows an
+        earlier one (not rejected) within 30 days."""
+        cls.env["ir.config_parameter"].set_param("iso_records.nc_repeat_window_days", "30")
         cls.nc1 = cls.nc(date(2026, 2, 1), "closed", date(2026, 3, 1), partner_id=cls.supplier.id)  # 28 days
         cls.nc(date(2026, 4, 1), "closed", date(2026, 4, 11))  # 10 days
-        cls.nc(date(2026, 5, 1), "closed", date(2026, 5, 31))  # 30 days
+        cls.nc(date(2026, 5, 10), "closed", date(2026, 6, 9))  # 30 days
         cls.nc4 = cls.nc(
             date(2026, 6, 1), "triaged", closure_deadline=date(2026, 7, 1), partner_id=cls.supplier_contact.id
         )
-        cls.nc5 = cls.nc(
-            date(2026, 11, 1), "in_progress", closure_deadline=date(2027, 1, 1), partner_id=cls.other_supplier.id
-        )
-        workflow(cls.nc4).write({"repeat_of_id": cls.nc1.id, "repeat_count": 1})
-        workflow(cls.nc5).write({"repeat_of_id": cls.nc4.id, "repeat_count": 1})
         cls.nc(date(2025, 10, 1), closure_deadline=date(2025, 11, 30))  # detected before, still open and overdue
         cls.nc(date(2025, 6, 1), "closed", date(2025, 7, 1))  # closed before the period
         cls.nc(date(2026, 3, 1), "rejected", partner_id=cls.supplier.id)
@@ -89,7 +88,10 @@ class TestReviewCapaInputs(ManagementCase, CapaCase):
         cls.nc(date(2026, 3, 3), clause_id=cls.env.ref("iso_records.clause_14001_4_1").id)  # out of scope
         # Only its owner (the production head) reads it, not the chair.
         cls.restricted = cls.nc(
-            date(2026, 8, 1), confidentiality="restricted", owner_id=cls.head_employee.id, partner_id=cls.supplier.id
+            date(2026, 10, 15), confidentiality="restricted", owner_id=cls.head_employee.id, partner_id=cls.supplier.id
+        )
+        cls.nc5 = cls.nc(
+            date(2026, 11, 1), "in_progress", closure_deadline=date(2027, 1, 1), partner_id=cls.other_supplier.id
         )
 
     @classmethod
@@ -210,6 +212,8 @@ class TestReviewCapaInputs(ManagementCase, CapaCase):
         )
         self.assertEqual(self.count_behind(line, chair, [("closed_date", ">=", "2026-01-01")]), 3)
         self.assertEqual(self.count_behind(line, chair, [("is_repeat", "=", True)]), 2)
+        self.assertEqual(self.nc4.repeat_of_id.date, date(2026, 5, 10))
+        self.assertEqual(self.nc5.repeat_of_id, self.restricted)
 
     def test_corrective_actions(self):
         line = self.collect(self.review_chair)["corrective_actions"]

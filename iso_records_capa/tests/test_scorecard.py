@@ -21,11 +21,13 @@ class TestSupplierScorecard(CapaCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
+        # Repeats (iso_nonconformity_repeat.py) on the supplier only, within 30 days: the NCs of 2025-12-31,
+        # 2026-01-10, 02-03 and 02-20 follow each other within 30 days, so the last three are repeats; 05-05 is
+        # not (the rejected one repeats nothing and is nobody's earlier one); the contact's is another partner.
+        cls.env["ir.config_parameter"].set_param("iso_records.nc_repeat_window_days", "30")
         cls.ncs = cls.Nonconformity
         for day in (date(2026, 1, 10), date(2026, 2, 3), date(2026, 2, 20), date(2026, 5, 5)):
             cls.ncs |= cls.make_nc(date=day)
-        # The second and the third repeat the first.
-        workflow(cls.ncs[1:3].sudo()).write({"repeat_of_id": cls.ncs[0].id, "repeat_count": 1})
         # Raised against the supplier's contact: counts for the supplier.
         cls.ncs |= cls.make_nc(date=date(2026, 3, 1), partner_id=cls.supplier_contact.id)
         rejected = cls.make_nc(date=date(2026, 3, 2))
@@ -69,6 +71,11 @@ class TestSupplierScorecard(CapaCase):
         workflow(request.sudo()).write(values)
         return request
 
+    @classmethod
+    def make_nc(cls, user=None, **values):
+        """A nonconformity about the supplier alone: no product nor clause to repeat on."""
+        return super().make_nc(user=user, **{"product_id": False, "clause_id": False, **values})
+
     def scorecard(self, user, partners=None, date_from=date(2026, 1, 1), date_to=date(2026, 12, 31)):
         partners = (partners or self.supplier).with_user(user)
         return partners._iso_supplier_scorecard(date_from, date_to)
@@ -82,8 +89,8 @@ class TestSupplierScorecard(CapaCase):
                 "request_count": 4,
                 "answered_on_time": 2,
                 "on_time_rate": 50.0,
-                "repeat_count": 2,
-                "repeat_rate": 40.0,
+                "repeat_count": 3,
+                "repeat_rate": 60.0,
             },
         )
         # A contact shows its company's scorecard.
@@ -133,7 +140,7 @@ class TestSupplierScorecard(CapaCase):
         scores = self.supplier._iso_supplier_scorecard(
             date(2026, 1, 1), date(2026, 12, 31), company=self.company, nc_domain=[("is_repeat", "=", False)]
         )
-        self.assertEqual(scores[self.supplier.id]["nc_count"], 3)
+        self.assertEqual(scores[self.supplier.id]["nc_count"], 2)
 
     def test_constant_queries(self):
         """As many queries for one supplier with 5 NCs as for three suppliers with 35."""
@@ -164,7 +171,7 @@ class TestSupplierScorecard(CapaCase):
         self.assertEqual(supplier.iso_scorecard_nc_count, 6)
         self.assertEqual(supplier.iso_scorecard_request_count, 4)
         self.assertEqual(supplier.iso_scorecard_on_time_rate, 50.0)
-        self.assertEqual(supplier.iso_scorecard_repeat_rate, 33.3)
+        self.assertEqual(supplier.iso_scorecard_repeat_rate, 50.0)
         html = str(supplier.iso_scorecard_html)
         self.assertIn("February 2026", html)
         self.assertIn("<td>2</td>", html)
