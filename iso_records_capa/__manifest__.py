@@ -26,6 +26,7 @@
         "data/ir_cron_data.xml",
         "views/iso_supplier_request_buttons.xml",
         "views/portal_templates.xml",
+        "views/res_partner_scorecard_views.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -14,3 +14,5 @@ from . import iso_supplier_request_reminder
 from . import iso_supplier_request_source
 from . import iso_nonconformity_supplier_request
 from . import iso_capa_supplier_request
+from . import res_partner_scorecard
+from . import iso_management_review_inputs

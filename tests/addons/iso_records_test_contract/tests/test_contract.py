@@ -20,6 +20,8 @@ TEST_MODEL_LABEL = "ISO Test Controlled Record"
 TEST_LINE_MODEL = "iso.test.controlled.line"
 # The controlled models of iso_records_audit, checked here when it is installed.
 AUDIT_MODELS = ("iso.audit.programme", "iso.audit", "iso.audit.finding", "iso.objective", "iso.management.review")
+# The controlled models of iso_records_capa, checked here when it is installed.
+CAPA_MODELS = ("iso.nonconformity", "iso.capa", "iso.supplier.request")
 LEVELS = ("public", "internal", "confidential", "restricted")
 COMPANY_RULE = "[('company_id','in',company_ids)]"
 READ_RULE = "[('iso_readable', '=', True)]"
@@ -179,6 +181,8 @@ class TestControlledContractWalk(ContractCase):
             return {"name": "Contract walk"}
         if model_name in AUDIT_MODELS:
             return self._minimal_audit_values(model_name)
+        if model_name in CAPA_MODELS:
+            return self._minimal_capa_values(model_name)
         self.fail(
             f"{model_name} inherits iso.controlled.mixin, but the contract test cannot create one: add the values "
             f"it requires to _minimal_values() in tests/addons/iso_records_test_contract/tests/test_contract.py."
@@ -201,6 +205,14 @@ class TestControlledContractWalk(ContractCase):
         workflow(audit).write({"state": "fieldwork"})
         clause = self.env["iso.clause"].search([("standard_id", "=", standard.id)], limit=1)
         return {"audit_id": audit.id, "clause_id": clause.id, "evidence": "Contract walk", "grade": "minor"}
+
+    def _minimal_capa_values(self, model_name):
+        """iso_records_capa's models (when installed): a new nonconformity, a draft CAPA, a draft supplier request."""
+        if model_name == "iso.nonconformity":
+            return {"title": "Contract walk", "description": "Contract walk"}
+        if model_name == "iso.capa":
+            return {"title": "Contract walk"}
+        return {"title": "Contract walk", "request": "Contract walk"}
 
     def reads(self, user, record):
         """Whether ``user`` reads ``record``; searching and reading it must agree."""
