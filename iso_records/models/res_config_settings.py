@@ -110,9 +110,19 @@ class ResConfigSettings(models.TransientModel):
     def set_values(self):
         before = self.env["iso.risk"]._thresholds()
         result = super().set_values()
+        self._iso_store_zero_settings()
         if self.env["iso.risk"]._thresholds() != before:
             self.env["iso.risk"]._recompute_levels()
         return result
+
+    def _iso_store_zero_settings(self):
+        """Odoo stores an integer setting of 0 as no parameter at all, which brings its default back; an
+        ISO Records setting of 0 means something ("no reminders", "rule off"), so it is stored as "0"."""
+        params = self.env["ir.config_parameter"].sudo()
+        for name, field in self._fields.items():
+            parameter = getattr(field, "config_parameter", None) or ""
+            if field.type == "integer" and parameter.startswith("iso_records.") and self[name] == 0:
+                params.set_param(parameter, "0")
 
     @api.constrains(*NON_NEGATIVE_SETTINGS)
     def _check_iso_non_negative(self):

@@ -10,6 +10,7 @@ from odoo import Command, fields
 from odoo.exceptions import UserError
 from odoo.tests import Form, HttpCase, new_test_user, tagged
 
+from ..tools import iso_int_param
 from .common import IsoRecordCase, line_records
 
 
@@ -133,6 +134,20 @@ class TestIsoRetentionUi(IsoRecordCase):
         flagged = self.env["iso.record.type"].search([("without_retention_policy", "=", True)])
         shipped = [xmlid for xmlid in flagged.get_external_id().values() if xmlid.startswith("iso_records.")]
         self.assertFalse(shipped, "every type of the data and the demo has a policy")
+
+    def test_a_setting_of_zero_is_kept_as_zero(self):
+        """Odoo drops an integer setting of 0, which brings the default back; ours mean "off" at 0."""
+        params = self.env["ir.config_parameter"].sudo()
+        settings = Form(self.env["res.config.settings"])
+        settings.iso_retention_reminder_days = 0
+        settings.save().execute()
+        self.assertEqual(params.get_param("iso_records.retention_reminder_days"), "0")
+        self.assertEqual(iso_int_param(self.env, "retention_reminder_days", 30), 0)
+        self.assertEqual(self.env["res.config.settings"].create({}).iso_retention_reminder_days, 0)
+        settings = Form(self.env["res.config.settings"])
+        settings.iso_retention_reminder_days = 12
+        settings.save().execute()
+        self.assertEqual(iso_int_param(self.env, "retention_reminder_days", 30), 12)
 
     def test_settings_count_the_types_without_policy_and_open_them(self):
         settings = self.env["res.config.settings"].create({})
