@@ -96,6 +96,44 @@ class IsoCapa(models.Model):
         done = [date for date in self.sudo().action_ids.mapped("date_done") if date]
         return max(done) if done else fields.Date.context_today(self)
 
+    def _iso_ask_verifier(self):
+        """Give each CAPA waiting for its effectiveness check one pending check and one activity, both for its
+        current verifier; without a verifier who can act on it, its chatter says so."""
+        activity_type = self.env.ref("iso_records_capa.mail_activity_type_effectiveness_check")
+        for capa in self.sudo().filtered(lambda capa: capa.state == "verification"):
+            capa._iso_remove_effectiveness_activities()
+            verifier = capa.verifier_id
+            if not (verifier and capa._iso_may_act_users(verifier)):
+                capa.message_post(
+                    body=self.env._(
+                        "The actions of %(capa)s are done, but %(verifier)s cannot check their effectiveness: choose "
+                        "a verifier (neither its owner nor an action owner) who may read it.",
+                        capa=capa.display_name,
+                        verifier=verifier.name or self.env._("nobody"),
+                    )
+                )
+                continue
+            pending = capa._iso_pending_verification()
+            if not pending:
+                pending = workflow(capa.verification_ids).create(
+                    {"capa_id": capa.id, "verifier_id": verifier.id, "due_date": capa.effectiveness_due_date}
+                )
+            elif pending.verifier_id != verifier:
+                workflow(pending).write({"verifier_id": verifier.id})
+            capa.activity_schedule(
+                activity_type_id=activity_type.id,
+                user_id=verifier.id,
+                date_deadline=pending.due_date or fields.Date.context_today(self),
+                summary=self.env._("Check the effectiveness of %s", capa.display_name),
+            )
+
+    def write(self, vals):
+        result = super().write(vals)
+        if "verifier_id" in vals:
+            # A new verifier of a CAPA waiting for its check takes the pending check and its activity over.
+            self.filtered(lambda capa: capa.state == "verification")._iso_ask_verifier()
+        return result
+
     def _iso_remove_effectiveness_activities(self):
         activity_type = self.env.ref("iso_records_capa.mail_activity_type_effectiveness_check")
         self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type).unlink()

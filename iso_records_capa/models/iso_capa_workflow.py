@@ -30,6 +30,18 @@ class IsoCapa(models.Model):
                         )
                     )
 
+    @api.constrains("effectiveness_days")
+    def _check_effectiveness_days(self):
+        for capa in self:
+            if capa.effectiveness_days < 0:
+                raise ValidationError(
+                    self.env._(
+                        "%(field)s: cannot be negative (%(capa)s).",
+                        field=self._fields["effectiveness_days"].string,
+                        capa=capa.display_name,
+                    )
+                )
+
     def _iso_check_may_run(self, action):
         """A step is run by whoever may change the CAPA (its owner, its author, an ISO manager); auditors never."""
         self._iso_check_may_act(action)
@@ -90,32 +102,13 @@ class IsoCapa(models.Model):
         capas = self.sudo().filtered(
             lambda capa: capa.state == "action" and capa.action_ids and all(capa.action_ids.mapped("date_done"))
         )
-        activity_type = self.env.ref("iso_records_capa.mail_activity_type_effectiveness_check")
         for capa in capas:
             last_done = max(capa.action_ids.mapped("date_done"))
             due = last_done + timedelta(days=capa.effectiveness_days)
             workflow(capa, self.env._("Every action is done")).write(
                 {"state": "verification", "effectiveness_due_date": due}
             )
-            workflow(capa.verification_ids).create(
-                {"capa_id": capa.id, "verifier_id": capa.verifier_id.id, "due_date": due}
-            )
-            if capa._iso_may_act_users(capa.verifier_id):
-                capa.activity_schedule(
-                    activity_type_id=activity_type.id,
-                    user_id=capa.verifier_id.id,
-                    date_deadline=due,
-                    summary=self.env._("Check the effectiveness of %s", capa.display_name),
-                )
-            else:
-                capa.message_post(
-                    body=self.env._(
-                        "Every action of %(capa)s is done, but its verifier %(verifier)s cannot act on it: choose "
-                        "another verifier.",
-                        capa=capa.display_name,
-                        verifier=capa.verifier_id.name,
-                    )
-                )
+        capas._iso_ask_verifier()
         return True
 
     # ------------------------------------------------------------------
@@ -200,16 +193,22 @@ class IsoCapa(models.Model):
             {"state": "closed", "closed_date": fields.Date.context_today(self), "closed_by_id": signer.id}
         )
         self._iso_rerate_risk()
-        approval = self.env.ref("iso_records.mail_activity_type_iso_approval")
-        self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == approval).action_feedback(
-            feedback=self.env._("Closed by %s", signer.name)
-        )
+        self._iso_remove_closure_requests(feedback=self.env._("Closed by %s", signer.name))
         self._iso_post_on_nonconformities(
             self.env._(
                 "%(capa)s is closed: its actions were effective. Close this nonconformity when nothing else is open.",
                 capa=self.display_name,
             )
         )
+
+    def _iso_remove_closure_requests(self, feedback=None):
+        """The owner's request to sign the closure: done with ``feedback`` when closed, else removed."""
+        approval = self.env.ref("iso_records.mail_activity_type_iso_approval")
+        requests = self.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == approval)
+        if feedback:
+            requests.action_feedback(feedback=feedback)
+        else:
+            requests.unlink()
 
     def _iso_rerate_risk(self):
         """The risk concerned gets the CAPA's rating after the actions as its residual rating."""
@@ -249,6 +248,7 @@ class IsoCapa(models.Model):
         for capa in self:
             workflow(capa, capa.cancel_reason).write({"state": "cancelled"})
             capa._iso_remove_effectiveness_activities()
+            capa._iso_remove_closure_requests()
             capa._iso_post_on_nonconformities(
                 self.env._("%(capa)s was cancelled: %(reason)s", capa=capa.display_name, reason=capa.cancel_reason)
             )

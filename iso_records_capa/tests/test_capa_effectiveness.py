@@ -118,3 +118,32 @@ class TestCapaEffectiveness(CapaCase):
         dialog.save().action_confirm()
         self.assertEqual(capa.verification_ids.result, "effective")
         self.assertEqual(capa.verification_ids.repeat_count, 1)
+
+    def effectiveness_activities(self, capa):
+        activity_type = self.env.ref("iso_records_capa.mail_activity_type_effectiveness_check")
+        return capa.sudo().activity_ids.filtered(lambda activity: activity.activity_type_id == activity_type)
+
+    def test_a_new_verifier_takes_the_pending_check_over(self):
+        capa = self.finish_capa_actions(self.capa_acting())
+        self.assertEqual(self.effectiveness_activities(capa).user_id, self.verifier)
+        capa.verifier_id = self.production_manager
+        self.assertEqual(capa.verification_ids.verifier_id, self.production_manager)
+        activity = self.effectiveness_activities(capa)
+        self.assertEqual(
+            (activity.user_id, activity.date_deadline), (self.production_manager, capa.effectiveness_due_date)
+        )
+        with self.refused(UserError, r"is not its verifier"):
+            capa.with_user(self.verifier).action_record_effectiveness("effective", "Fine.")
+        capa.with_user(self.production_manager).action_record_effectiveness("effective", "Fine.")
+        self.assertEqual(capa.verification_ids.result, "effective")
+
+    def test_actions_done_without_a_verifier_wait_for_one(self):
+        capa = self.capa_acting()
+        capa.verifier_id = False
+        self.finish_capa_actions(capa)
+        self.assertEqual(capa.state, "verification")
+        self.assertFalse(capa.verification_ids)
+        self.assertIn("cannot check their effectiveness", capa.message_ids[:1].body)
+        capa.verifier_id = self.verifier
+        self.assertEqual(capa.verification_ids.verifier_id, self.verifier)
+        self.assertEqual(self.effectiveness_activities(capa).user_id, self.verifier)

@@ -3,6 +3,7 @@ import re
 import shutil
 import unittest
 
+from odoo.addons.iso_records_audit.tests.test_audit_report import page_text
 from odoo.exceptions import AccessError
 from odoo.tests import tagged
 from odoo.tools.pdf import PdfReader
@@ -11,12 +12,6 @@ from .common import CapaCase
 
 REPORT = "iso_records_capa.report_iso_capa_8d"
 WKHTMLTOPDF = shutil.which("wkhtmltopdf")
-
-
-def page_text(html):
-    """The words of a rendered report: tags as spaces, spaces collapsed, none before punctuation."""
-    text = " ".join(re.sub(r"<[^>]+>", " ", html).split())
-    return re.sub(r"\( ", "(", re.sub(r" ([,.:;)])", r"\1", text))
 
 
 @tagged("post_install", "-at_install")
