@@ -73,11 +73,8 @@ class TestCapaEffectiveness(CapaCase):
 
     def test_a_verifier_made_action_owner_is_refused_at_record_time(self):
         capa = self.finish_capa_actions(self.capa_acting())
-        self.env.cr.execute(
-            "UPDATE iso_capa_action SET user_id = %s WHERE id = %s", (self.verifier.id, capa.action_ids[:1].id)
-        )
-        capa.invalidate_recordset()
-        capa.action_ids.invalidate_recordset()
+        # Changed on the action itself (not through the CAPA form), the owner escapes the CAPA's constraint.
+        capa.action_ids[:1].user_id = self.verifier
         with self.refused(UserError, r"Record effectiveness: the verifier is neither .* owns an action"):
             capa.with_user(self.verifier).action_record_effectiveness("effective", "Fine.")
 

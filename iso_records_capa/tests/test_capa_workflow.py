@@ -156,13 +156,11 @@ class TestCapaWorkflow(CapaCase):
                     self.sign(capa.with_user(owner), owner, "close")
                 late.with_user(self.iso_user).action_mark_done()
                 # The verifier who since became an action owner: the check is not independent.
-                verifier_action = self.add_capa_action(capa, user=owner, description="Verifier's (test)")
-                self.env.cr.execute(
-                    "UPDATE iso_capa_action SET user_id = %s, date_done = %s WHERE id = %s",
-                    (self.verifier.id, date.today(), verifier_action.id),
+                # Added on its own (not through the CAPA form), the action escapes the CAPA's constraint.
+                verifier_action = self.add_capa_action(
+                    capa, user=owner, owner=self.verifier, description="Verifier's (test)"
                 )
-                capa.invalidate_recordset()
-                verifier_action.invalidate_recordset()
+                verifier_action.with_user(self.verifier).action_mark_done()
                 with self.refused(UserError, r"Close CAPA: the verifier is neither .* owns an action"):
                     self.sign(capa.with_user(owner), owner, "close")
                 verifier_action.sudo().unlink()
