@@ -13,6 +13,19 @@ class IsoCapa(models.Model):
 
     _inherit = "iso.capa"  # pylint: disable=consider-merging-classes-inherited
 
+    iso_may_verify = fields.Boolean(
+        string="Verifier of the Pending Check",
+        compute="_compute_iso_may_verify",
+        help="The current user is the verifier of the CAPA's pending effectiveness check (for the views).",
+    )
+
+    @api.depends("state", "verification_ids.result", "verification_ids.verifier_id")
+    @api.depends_context("uid")
+    def _compute_iso_may_verify(self):
+        for capa in self:
+            pending = capa._iso_pending_verification() if capa.state == "verification" else False
+            capa.iso_may_verify = bool(pending) and pending.verifier_id == self.env.user
+
     def _iso_verifier_conflict(self, verifier=None):
         """Why ``verifier`` (the CAPA's by default) may not check this CAPA, or False."""
         self.ensure_one()

@@ -17,7 +17,7 @@ class TestCapaViews(CapaCase):
         for name, shown_in in (
             ("action_start_analysis", "state != 'draft'"),
             ("action_start_actions", "state != 'analysis'"),
-            ("action_open_effectiveness", "state != 'verification'"),
+            ("action_open_effectiveness", "state != 'verification' or not iso_may_verify"),
             ("action_print_8d", "not id"),
         ):
             with self.subTest(button=name):
@@ -35,3 +35,12 @@ class TestCapaViews(CapaCase):
         groups = self.Capa.with_user(self.iso_manager).read_group([("id", "in", capas.ids)], ["state"], ["state"])
         counts = {group["state"]: group["state_count"] for group in groups}
         self.assertEqual((counts.get("draft"), counts.get("action")), (1, 1))
+
+    def test_the_record_effectiveness_button_is_the_verifiers(self):
+        capa = self.finish_capa_actions(self.capa_acting())
+        self.assertTrue(capa.with_user(self.verifier).iso_may_verify)
+        for user in (self.iso_manager, self.iso_user, self.iso_administrator):
+            with self.subTest(user=user.login):
+                self.assertFalse(capa.with_user(user).iso_may_verify)
+        capa.with_user(self.verifier).action_record_effectiveness("effective", "Fine.")
+        self.assertFalse(capa.with_user(self.verifier).iso_may_verify)
