@@ -1,3 +1,4 @@
+import json
 from contextlib import contextmanager
 from datetime import date, timedelta
 
@@ -285,3 +286,49 @@ class TestCapaWorkflowRpc(HttpCase):
         capa.invalidate_recordset()
         self.assertEqual((capa.state, capa.reopen_count), ("draft", 0))
         self.assertFalse(env["iso.capa.verification"].search([("capa_id", "=", capa.id)]))
+
+
+@tagged("post_install", "-at_install")
+class TestCapaClosureRpc(HttpCase, CapaCase):
+    """Closing through the signature dialog over JSON-RPC, as the owner (an ISO manager) and as an ISO
+    administrator: refused while the check is not effective, refused for anyone but the owner."""
+
+    call = contract_paths.TestIsoContractRpc.call
+
+    def sign_over_rpc(self, user, capa):
+        self.authenticate(user.login, user.login)
+        values = {
+            "res_model": "iso.capa",
+            "res_id": capa.id,
+            "operation": "close",
+            "meaning": "closed",
+            "password": user.login,
+        }
+        payload = {
+            "jsonrpc": "2.0",
+            "method": "call",
+            "params": {"model": "iso.signature.wizard", "method": "create", "args": [values], "kwargs": {}},
+        }
+        response = self.url_open(
+            "/web/dataset/call_kw", data=json.dumps(payload), headers={"Content-Type": "application/json"}
+        ).json()
+        self.assertIn("result", response, response)
+        return self.call("iso.signature.wizard", "action_sign", [[response["result"]]])
+
+    def test_closure_over_json_rpc(self):
+        capa = self.finish_capa_actions(self.capa_acting())
+        for user, message in (
+            (self.iso_manager, "has no effective verification yet"),
+            (self.iso_administrator, "only the owner of"),
+        ):
+            with self.subTest(user=user.login):
+                error = self.sign_over_rpc(user, capa)
+                self.assertEqual(error.get("name"), "odoo.exceptions.UserError", error)
+                self.assertIn(message, error.get("message", ""))
+        capa.with_user(self.verifier).action_record_effectiveness("effective", "No scratch since.")
+        error = self.sign_over_rpc(self.iso_administrator, capa)
+        self.assertIn("only the owner of", error.get("message", ""))
+        self.assertEqual(capa.state, "verification")
+        self.assertEqual(self.sign_over_rpc(self.iso_manager, capa), {})
+        capa.invalidate_recordset()
+        self.assertEqual((capa.state, capa.closed_by_id), ("closed", self.iso_manager))
