@@ -33,7 +33,9 @@ class TestCapaEffectiveness(CapaCase):
 
     def test_effective_with_evidence_measure_and_the_repeats_counted(self):
         capa = self.finish_capa_actions(self.capa_acting())
-        self.repeat_of(capa.nonconformity_ids)
+        # The repeat detection links a new NC on the same product and supplier to the CAPA's.
+        repeat = self.make_nc(title="Scratched again (test)")
+        self.assertIn(capa.nonconformity_ids, repeat.repeat_ids)
         self.repeat_of(capa.nonconformity_ids, date=date(2020, 1, 1))  # before the actions: not counted
         verifier_capa = capa.with_user(self.verifier)
         verifier_capa.action_record_effectiveness("effective", "  Two deliveries since, one scratch.  ", "Repeats")
