@@ -27,6 +27,8 @@
         "views/iso_supplier_request_buttons.xml",
         "views/portal_templates.xml",
         "views/res_partner_scorecard_views.xml",
+        "wizard/iso_capa_effectiveness_wizard_views.xml",
+        "report/iso_capa_8d_report.xml",
     ],
     "assets": {
         "web.assets_tests": [

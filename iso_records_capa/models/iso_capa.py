@@ -89,6 +89,7 @@ class IsoCapa(models.Model):
     reopen_count = fields.Integer(string="Reopened", readonly=True, copy=False)
     closed_date = fields.Date(string="Closed on", readonly=True, copy=False, index=True)
     closed_by_id = fields.Many2one("res.users", string="Closed by", readonly=True, copy=False)
+    cancel_reason = fields.Text(tracking=True, copy=False, help="Why the CAPA is cancelled; needed to cancel it.")
 
     @api.model
     def _default_effectiveness_days(self):
@@ -110,3 +111,7 @@ class IsoCapa(models.Model):
     @api.model
     def _iso_disposal_reference_sql(self):
         return SQL("concat_ws(' ', r.name, r.title)")
+
+    def _iso_action_lines_active(self):
+        self.ensure_one()
+        return self.state in ("action", "verification")

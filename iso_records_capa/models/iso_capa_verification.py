@@ -25,3 +25,11 @@ class IsoCapaVerification(models.Model):
     repeat_count = fields.Integer(
         string="Repeats Found", readonly=True, help="Nonconformities repeating the CAPA's within the window."
     )
+
+    def _iso_line_frozen_reason(self):
+        # Only the workflow writes a check: created when the last action is done, its result recorded by the
+        # verifier through Record effectiveness, then kept as evidence.
+        self.ensure_one()
+        return self.env._(
+            "an effectiveness check is recorded by its verifier through Record effectiveness, never edited."
+        )

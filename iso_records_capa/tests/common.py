@@ -99,3 +99,64 @@ class CapaCase(IsoRecordCase):
             "supplier_actions": "Separators added to the instruction; packers trained by Friday.",
             **values,
         }
+
+    # --- CAPA workflow helpers (helper C) -------------------------------------------------------
+    @classmethod
+    def add_capa_action(cls, capa, user=None, owner=None, **values):
+        """An action of ``capa`` owned by ``owner`` (``iso_user`` by default), due in a week."""
+        return cls.Action.with_user(user or cls.iso_manager).create(
+            {
+                "capa_id": capa.id,
+                "kind": "corrective",
+                "description": "Add foam separators at packing (test)",
+                "user_id": (owner or cls.iso_user).id,
+                "date_deadline": date.fromordinal(date.today().toordinal() + 7),
+                **values,
+            }
+        )
+
+    @classmethod
+    def capa_acting(cls, user=None, owners=None, **values):
+        """A CAPA of ``user`` (``iso_manager`` by default) about a new NC, analysed (5 whys, a fishbone cause,
+        its root cause) and acting on one action per owner (``iso_user`` and ``colleague`` by default)."""
+        user = user or cls.iso_manager
+        capa = cls.make_capa(
+            cls.make_nc(), user=user, owner_id=cls.employee_of[user].id, problem="Housings scratched (test)", **values
+        )
+        capa.action_start_analysis()
+        capa.write(
+            {
+                "why_ids": [
+                    Command.create({"sequence": 1, "question": "Why scratched?", "answer": "Parts touch in the box"}),
+                    Command.create({"sequence": 2, "question": "Why touching?", "answer": "No separators"}),
+                    Command.create({"sequence": 3, "question": "Why none?", "answer": "Packing spec silent"}),
+                ],
+                "cause_ids": [
+                    Command.create({"category": "method", "cause": "Packing spec has no separators", "is_root": True}),
+                    Command.create({"category": "material", "cause": "Thin cardboard"}),
+                ],
+                "root_cause": "The packing specification does not require separators.",
+                "root_cause_category": "method",
+            }
+        )
+        for owner in owners or (cls.iso_user, cls.colleague):
+            cls.add_capa_action(capa, user=user, owner=owner, description=f"Action of {owner.name} (test)")
+        capa.action_start_actions()
+        return capa
+
+    @classmethod
+    def finish_capa_actions(cls, capa):
+        """Each open action of ``capa`` marked done by its owner, as from their activity."""
+        for line in capa.sudo().action_ids.filtered(lambda line: not line.date_done):
+            line.with_user(line.user_id).action_mark_done()
+        capa._iso_on_actions_done()
+        return capa
+
+    @classmethod
+    def capa_verified(cls, user=None, **values):
+        """A CAPA whose actions are done and whose effectiveness check found them effective: ready to close."""
+        capa = cls.finish_capa_actions(cls.capa_acting(user=user, **values))
+        capa.with_user(cls.verifier).action_record_effectiveness(
+            "effective", "Three deliveries inspected since: no scratch.", "No repeat NC in the window."
+        )
+        return capa

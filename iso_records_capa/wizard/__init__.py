@@ -1,0 +1,1 @@
+from . import iso_capa_effectiveness_wizard
