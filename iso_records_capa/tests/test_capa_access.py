@@ -7,6 +7,7 @@ import json
 from datetime import date, timedelta
 
 from odoo import Command
+from odoo.addons.iso_records.tools import workflow
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -51,10 +52,9 @@ class CapaAccessCase(CapaCase):
                 ],
             }
         )
-        verification = (
-            cls.env["iso.capa.verification"]
-            .with_user(cls.iso_manager)
-            .create({"capa_id": capa.id, "verifier_id": cls.verifier.id, "due_date": deadline})
+        # Checks are written by the CAPA's workflow only (created when its last action is done).
+        verification = workflow(cls.env["iso.capa.verification"].with_user(cls.iso_manager)).create(
+            {"capa_id": capa.id, "verifier_id": cls.verifier.id, "due_date": deadline}
         )
         return {
             "iso.capa.why": capa.why_ids,
