@@ -16,3 +16,5 @@ from . import iso_nonconformity_supplier_request
 from . import iso_capa_supplier_request
 from . import res_partner_scorecard
 from . import iso_management_review_inputs
+from . import iso_capa_action_kinds
+from . import iso_capa_action_stage
