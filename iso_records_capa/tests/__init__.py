@@ -5,3 +5,4 @@ from . import test_ui_portal
 from . import test_action_sync
 from . import test_action_kinds
 from . import test_action_escalation
+from . import test_ui_action
