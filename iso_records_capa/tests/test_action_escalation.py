@@ -1,9 +1,12 @@
 """Overdue CAPA actions escalate to the manager of the CAPA owner (the contract's escalation of action
-lines): one "CAPA action overdue" activity on the CAPA per action and deadline, by the daily cron."""
+lines): one "CAPA action overdue" activity on the CAPA per action and deadline, by the daily cron; two cron
+workers at once give each escalation once (the contract's two-worker test, on CAPAs)."""
 
 from datetime import date
 
 from odoo import Command
+from odoo.addons.iso_records.tools import workflow
+from odoo.addons.iso_records_test_contract.tests import test_action_escalation as contract_escalation
 from odoo.tests import freeze_time, tagged
 
 from .common import CapaCase
@@ -63,3 +66,40 @@ class TestActionEscalation(CapaCase):
         self.run_cron("2026-07-02")
         self.assertEqual(self.escalations(capa), escalation, "once per action and deadline")
         self.assertFalse(sort.escalated_deadline)
+
+
+@tagged("post_install", "-at_install")
+class TestCapaActionEscalationTwoWorkers(contract_escalation.TestActionEscalationTwoWorkers):
+    """The contract's two-worker escalation test, on CAPAs being carried out and their actions."""
+
+    RECORD_MODEL = "iso.capa"
+    LINE_MODEL = "iso.capa.action"
+    OVERDUE_TYPE = OVERDUE
+
+    def make_records(self, env, company, employees, late, tag):
+        capas = env["iso.capa"].create(
+            [
+                {
+                    "title": f"Escalated CAPA {index} {tag}",
+                    "company_id": company.id,
+                    "owner_id": employees["owner"].id,
+                    "action_ids": [
+                        Command.create(
+                            {
+                                "description": f"Action {index}.{line}",
+                                "user_id": employees["doer"].user_id.id,
+                                "date_deadline": late,
+                            }
+                        )
+                        for line in range(self.LINES)
+                    ],
+                }
+                for index in range(self.RECORDS)
+            ]
+        )
+        workflow(capas).write({"state": "action"})
+        return capas
+
+    def delete_records(self, env, ids):
+        env.cr.execute("DELETE FROM iso_capa_action WHERE capa_id = ANY(%s)", [ids])
+        env.cr.execute("DELETE FROM iso_capa WHERE id = ANY(%s)", [ids])

@@ -157,6 +157,11 @@ class TestActionEscalationTwoWorkers(TransactionCase):
 
     RECORDS = 5
     LINES = 4
+    # What is escalated; another addon's test subclasses this one with its own records (make_records).
+    RECORD_MODEL = TEST_MODEL
+    LINE_MODEL = ACTION_MODEL
+    OVERDUE_TYPE = OVERDUE
+    LINE_FIELD = "action_ids"
 
     @contextmanager
     def committed(self):
@@ -184,45 +189,57 @@ class TestActionEscalationTwoWorkers(TransactionCase):
                     {"name": f"{login} {tag}", "user_id": user.id, "company_id": company.id}
                 )
             employees["owner"].parent_id = employees["manager"]
-            late = fields.Date.context_today(env[TEST_MODEL]) - timedelta(days=3)
-            records = env[TEST_MODEL].create(
-                [
-                    {
-                        "name": f"Escalated {index} {tag}",
-                        "company_id": company.id,
-                        "owner_id": employees["owner"].id,
-                        "action_ids": [
-                            Command.create(
-                                {
-                                    "name": f"Line {index}.{line}",
-                                    "user_id": employees["doer"].user_id.id,
-                                    "date_deadline": late,
-                                }
-                            )
-                            for line in range(self.LINES)
-                        ],
-                    }
-                    for index in range(self.RECORDS)
-                ]
-            )
-            workflow(records).write({"state": "verified"})
+            late = fields.Date.context_today(env[self.RECORD_MODEL]) - timedelta(days=3)
+            records = self.make_records(env, company, employees, late, tag)
+            lines = records[self.LINE_FIELD]
             return {
                 "company": company.id,
                 "records": records.ids,
-                "lines": records.action_ids.ids,
+                "lines": lines.ids,
                 "manager": employees["manager"].user_id.id,
             }
+
+    def make_records(self, env, company, employees, late, tag):
+        """The committed records of the fixture, owned by ``employees["owner"]``, in the state that acts on
+        their lines, each with LINES lines of ``employees["doer"]`` due on ``late``."""
+        records = env[TEST_MODEL].create(
+            [
+                {
+                    "name": f"Escalated {index} {tag}",
+                    "company_id": company.id,
+                    "owner_id": employees["owner"].id,
+                    "action_ids": [
+                        Command.create(
+                            {
+                                "name": f"Line {index}.{line}",
+                                "user_id": employees["doer"].user_id.id,
+                                "date_deadline": late,
+                            }
+                        )
+                        for line in range(self.LINES)
+                    ],
+                }
+                for index in range(self.RECORDS)
+            ]
+        )
+        workflow(records).write({"state": "verified"})
+        return records
+
+    def delete_records(self, env, ids):
+        """Delete the fixture's records ``ids`` (and their lines) with SQL, after their messages."""
+        env.cr.execute(f"DELETE FROM {env[ACTION_MODEL]._table} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
+        env.cr.execute(f"DELETE FROM {env[TEST_MODEL]._table} WHERE id = ANY(%s)", [ids])  # noqa: S608
 
     def cleanup(self, company_id, multi_company):
         with self.committed() as env:
             cr = env.cr
-            cr.execute(f"SELECT id FROM {env[TEST_MODEL]._table} WHERE company_id = %s", [company_id])  # noqa: S608
+            model = self.RECORD_MODEL
+            cr.execute(f"SELECT id FROM {env[model]._table} WHERE company_id = %s", [company_id])  # noqa: S608
             ids = [row[0] for row in cr.fetchall()]
-            for table, column in (("mail_activity", "res_model"), ("mail_followers", "res_model")):
-                cr.execute(f"DELETE FROM {table} WHERE {column} = %s AND res_id = ANY(%s)", [TEST_MODEL, ids])  # noqa: S608
-            cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [TEST_MODEL, ids])
-            cr.execute(f"DELETE FROM {env[ACTION_MODEL]._table} WHERE record_id = ANY(%s)", [ids])  # noqa: S608
-            cr.execute(f"DELETE FROM {env[TEST_MODEL]._table} WHERE id = ANY(%s)", [ids])  # noqa: S608
+            for table in ("mail_activity", "mail_followers"):
+                cr.execute(f"DELETE FROM {table} WHERE res_model = %s AND res_id = ANY(%s)", [model, ids])  # noqa: S608
+            cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids])
+            self.delete_records(env, ids)
             cr.execute("DELETE FROM hr_employee WHERE company_id = %s", [company_id])
             cr.execute("UPDATE res_users SET active = false WHERE company_id = %s", [company_id])
             env["res.users"].browse(SUPERUSER_ID).write({"company_ids": [Command.unlink(company_id)]})
@@ -270,7 +287,7 @@ class TestActionEscalationTwoWorkers(TransactionCase):
                 results[name] = repr(error)
 
         with self.committed() as env:
-            overdue_type_id["id"] = env.ref(OVERDUE).id
+            overdue_type_id["id"] = env.ref(self.OVERDUE_TYPE).id
         threads = [threading.Thread(target=work, name=f"iso-escalation-worker-{index}") for index in range(count)]
         with (
             patch.object(Activity, "create", slow_create),
@@ -303,8 +320,8 @@ class TestActionEscalationTwoWorkers(TransactionCase):
                 """SELECT user_id, count(*) FROM mail_activity
                     WHERE res_model = %s AND res_id = ANY(%s) AND activity_type_id = %s
                  GROUP BY user_id""",
-                [TEST_MODEL, fixture["records"], env.ref(OVERDUE).id],
+                [self.RECORD_MODEL, fixture["records"], env.ref(self.OVERDUE_TYPE).id],
             )
             self.assertEqual(dict(env.cr.fetchall()), {fixture["manager"]: total})
-            lines = env[ACTION_MODEL].browse(fixture["lines"])
+            lines = env[self.LINE_MODEL].browse(fixture["lines"])
             self.assertEqual(set(lines.mapped("escalated_deadline")), set(lines.mapped("date_deadline")))
