@@ -3,14 +3,15 @@ from odoo.exceptions import AccessError, UserError
 from odoo.osv import expression as Domain
 
 from ..tools import in_workflow, workflow
+from .iso_controlled_mixin import schedule_once
 
 ACTION_STATES = [
     ("open", "Open"),
     ("late", "Late"),
     ("done", "Done"),
 ]
-# Set by the activity sync and the "done" step alone, never written by a user.
-ACTION_WORKFLOW_FIELDS = ("activity_id", "date_done")
+# Set by the activity sync, the "done" step and the escalation alone, never written by a user.
+ACTION_WORKFLOW_FIELDS = ("activity_id", "date_done", "escalated_deadline")
 # What the owner's activity shows of the line; a change to one of them updates it.
 ACTIVITY_FIELDS = ("user_id", "date_deadline", "summary")
 
@@ -21,7 +22,10 @@ class IsoActionLineMixin(models.AbstractModel):
     ``_iso_action_lines_active``), each open line has one activity of the record for its owner and
     deadline, kept in step with the line; the activity marked done marks the line done and the line marked
     done marks its activity done. A model declares ``_iso_action_activity_type`` (the xmlid of the
-    activity type) and may say what the activity reads (``_iso_action_summary``)."""
+    activity type) and may say what the activity reads (``_iso_action_summary``). A model that declares
+    ``_iso_action_escalation_type`` too has its late open lines escalated by the daily cron: one activity
+    on the record for the manager of the record's owner (``_iso_action_escalation_users``), once per line
+    and deadline."""
 
     _name = "iso.action.line.mixin"
     _description = "ISO Action Line"
@@ -29,6 +33,10 @@ class IsoActionLineMixin(models.AbstractModel):
 
     # The xmlid of the mail.activity.type of the lines' activities.
     _iso_action_activity_type = None
+    # Opt-in: the xmlid of the mail.activity.type that escalates a late line to the owner's manager.
+    _iso_action_escalation_type = None
+    # The fields only the workflow sets (a model adds its own, e.g. what its kind of action started).
+    _iso_action_workflow_fields = ACTION_WORKFLOW_FIELDS
 
     user_id = fields.Many2one("res.users", string="Owner", index=True, domain=[("share", "=", False)])
     date_deadline = fields.Date(string="Deadline", index=True)
@@ -36,6 +44,9 @@ class IsoActionLineMixin(models.AbstractModel):
         "mail.activity", readonly=True, copy=False, ondelete="set null", index="btree_not_null"
     )
     date_done = fields.Date(string="Done on", readonly=True, copy=False)
+    escalated_deadline = fields.Date(
+        readonly=True, copy=False, help="The deadline for which the late line was escalated to the owner's manager."
+    )
     action_state = fields.Selection(
         ACTION_STATES, string="Status", compute="_compute_action_state", search="_search_action_state"
     )
@@ -75,7 +86,7 @@ class IsoActionLineMixin(models.AbstractModel):
     # Checks
     # ------------------------------------------------------------------
     def _iso_refuse_action_workflow_fields(self, vals_list):
-        given = {name for vals in vals_list for name in ACTION_WORKFLOW_FIELDS if vals.get(name)}
+        given = {name for vals in vals_list for name in self._iso_action_workflow_fields if vals.get(name)}
         if given:
             raise UserError(
                 self.env._(
@@ -240,6 +251,68 @@ class IsoActionLineMixin(models.AbstractModel):
         return True
 
     # ------------------------------------------------------------------
+    # Escalation of late lines (opt-in: _iso_action_escalation_type)
+    # ------------------------------------------------------------------
+    @api.model
+    def _cron_escalate_late_actions(self, companies=None):
+        """Daily: every late open line of an acting record, of each model that opts in, escalated once per
+        deadline. Of ``companies`` only when given. Returns {model: lines handled}."""
+        handled = {}
+        for name in self.env["iso.controlled.mixin"]._iso_controlled_model_names("iso.action.line.mixin"):
+            lines_model = self.env[name].sudo()
+            if lines_model._iso_action_escalation_type:
+                handled[name] = lines_model._iso_escalate_late_lines(companies)
+        return handled
+
+    @api.model
+    def _iso_escalate_late_lines(self, companies=None):
+        """One activity on the record of each late open line (deadline passed, not done, the record acting
+        on its lines) for the people ``_iso_action_escalation_users`` names, dated the line's deadline; a
+        line whose deadline moves is escalated again when the new one passes. A line nobody can be told
+        of is not marked escalated: it is when someone can be."""
+        parent = self._iso_parent_field
+        domain = [("date_done", "=", False), ("date_deadline", "<", fields.Date.context_today(self))]
+        if companies is not None:
+            domain.append((f"{parent}.company_id", "in", companies.ids))
+        lines = self.sudo().search(domain)
+        lines = lines.filtered(
+            lambda line: line.escalated_deadline != line.date_deadline and line[parent]._iso_action_lines_active()
+        )
+        users = {line.id: line._iso_action_escalation_users() for line in lines}
+        return schedule_once(
+            lines.filtered(lambda line: users[line.id]),
+            self._iso_action_escalation_type,
+            "date_deadline",
+            "escalated_deadline",
+            lambda line: line._iso_action_escalation_summary(),
+            users=lambda line: users[line.id],
+            target=lambda line: line[parent],
+        )
+
+    def _iso_action_escalation_users(self):
+        """Who is told that this line is late: the manager of its record's owner, else the manager of the
+        record's department; never the line's own owner (their activity is late already), only people who
+        can act on the record."""
+        self.ensure_one()
+        line = self.sudo()
+        record = line[self._iso_parent_field]
+        for users in (record.owner_id.parent_id.user_id, record.department_id.manager_id.user_id):
+            able = record._iso_may_act_users(users - line.user_id - record.owner_user_id)
+            if able:
+                return able
+        return self.env["res.users"]
+
+    def _iso_action_escalation_summary(self):
+        self.ensure_one()
+        line = self.sudo()
+        return self.env._(
+            "Overdue since %(date)s: %(line)s (owner %(owner)s)",
+            date=line.date_deadline,
+            line=line._iso_action_summary(),
+            owner=line.user_id.name,
+        )
+
+    # ------------------------------------------------------------------
     # ORM
     # ------------------------------------------------------------------
     @api.model_create_multi
@@ -254,7 +327,7 @@ class IsoActionLineMixin(models.AbstractModel):
         if not in_workflow(self.env):
             self._iso_refuse_action_workflow_fields([vals])
         result = super().write(vals)
-        if set(vals) - set(ACTION_WORKFLOW_FIELDS):
+        if set(vals) - set(self._iso_action_workflow_fields):
             self._iso_sync_action_activities()
         return result
 

@@ -387,51 +387,10 @@ class IsoControlledMixin(models.AbstractModel):
     def _iso_schedule_once(self, activity_xmlid, date_of, given_field, summary, users=None, *, send=None):
         """Give each record one activity for its date (``date_of``: a field name, or a function of the
         record) to ``users(record)`` (by default its responsible user), skipping those whose
-        ``given_field`` already holds that date. The one implementation of "one reminder per date":
-        batched, one commit per batch (not under test); each batch locks its rows with SKIP LOCKED, so a
-        second cron worker takes other rows, and a re-run after a crash gives nothing twice.
-        ``send``: a reminder that is not an activity (an e-mail to someone outside the company): called with
-        each batch of records due instead of creating activities; ``activity_xmlid`` and ``summary`` are then
-        not used."""
-        date_of_record = date_of if callable(date_of) else (lambda record: record[date_of])
-        due = self.filtered(lambda record: record[given_field] != date_of_record(record))
-        activity_type = self.env.ref(activity_xmlid) if not send else None
-        model_id = self.env["ir.model"]._get_id(self._name)
-        done = 0
-        for batch in split_every(ACTIVITY_BATCH_SIZE, due.ids, self.browse):
-            self.env.flush_all()
-            self.env.cr.execute(
-                SQL(
-                    "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED",
-                    SQL.identifier(self._table),
-                    batch.ids,
-                )
-            )
-            locked = self.browse([row[0] for row in self.env.cr.fetchall()])
-            locked.invalidate_recordset([given_field])
-            locked = locked.filtered(lambda record: record[given_field] != date_of_record(record))
-            if send:
-                send(locked)
-            values = [
-                {
-                    "res_model_id": model_id,
-                    "res_id": record.id,
-                    "activity_type_id": activity_type.id,
-                    "automated": True,
-                    "user_id": user.id,
-                    "date_deadline": date_of_record(record),
-                    "summary": summary(record),
-                }
-                for record in (self.browse() if send else locked)
-                for user in (users(record) if users else record._iso_responsible_user())
-            ]
-            self.env["mail.activity"].sudo().create(values)
-            for date, same_date in locked.grouped(date_of_record).items():
-                workflow(same_date.sudo()).write({given_field: date})
-            done += len(batch)
-            self.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
-            commit_batch(self.env.cr)
-        return done
+        ``given_field`` already holds that date. ``send``: a reminder that is not an activity (an e-mail to
+        someone outside the company): called with each batch of records due instead of creating activities;
+        ``activity_xmlid`` and ``summary`` are then not used. See schedule_once."""
+        return schedule_once(self, activity_xmlid, date_of, given_field, summary, users=users, send=send)
 
     # ------------------------------------------------------------------
     # Audit trail
@@ -825,3 +784,79 @@ def check_linked_records(model, vals_list):
                     field=field._description_string(model.env),
                 )
             ) from None
+
+
+def schedule_once(records, activity_xmlid, date_of, given_field, summary, *, users=None, target=None, send=None):
+    """Give each of ``records`` one activity for its date (``date_of``: a field name, or a function of the
+    record) to ``users(record)`` (by default its responsible user), skipping those whose ``given_field``
+    already holds that date. The activity is on the record itself, or on ``target(record)`` (the record
+    of an action line); ``send`` replaces the activities by another reminder (see _iso_schedule_once). The one
+    implementation of "one reminder per date": batched, one commit per batch
+    (not under test); each batch locks its rows with SKIP LOCKED, so a second cron worker takes other rows,
+    and a re-run after a crash gives nothing twice."""
+    date_of_record = date_of if callable(date_of) else (lambda record: record[date_of])
+    due = records.filtered(lambda record: record[given_field] != date_of_record(record))
+    activity_type = records.env.ref(activity_xmlid) if not send else None
+    target_of = target or (lambda record: record)
+    done = 0
+    for batch in _schedule_batches(due, target):
+        records.env.flush_all()
+        if target:
+            # Two records of one target are never in two workers' batches at once: a worker takes the
+            # targets no other holds (activities on one record add its followers, a row each).
+            targets = batch.grouped(target)
+            records.env.cr.execute(
+                SQL(
+                    "SELECT id FROM unnest(%s) AS id WHERE pg_try_advisory_xact_lock(hashtext(%s), id)",
+                    sorted(one.id for one in targets),
+                    next(iter(targets))._table,
+                )
+            )
+            held = {row[0] for row in records.env.cr.fetchall()}
+            batch_ids = [record.id for one, same in targets.items() if one.id in held for record in same]
+        else:
+            batch_ids = batch.ids
+        records.env.cr.execute(
+            SQL(
+                "SELECT id FROM %s WHERE id = ANY(%s) ORDER BY id FOR UPDATE SKIP LOCKED",
+                SQL.identifier(records._table),
+                batch_ids,
+            )
+        )
+        locked = records.browse([row[0] for row in records.env.cr.fetchall()])
+        locked.invalidate_recordset([given_field])
+        locked = locked.filtered(lambda record: record[given_field] != date_of_record(record))
+        if send:
+            send(locked)
+        values = [
+            {
+                "res_model_id": records.env["ir.model"]._get_id(target_of(record)._name),
+                "res_id": target_of(record).id,
+                "activity_type_id": activity_type.id,
+                "automated": True,
+                "user_id": user.id,
+                "date_deadline": date_of_record(record),
+                "summary": summary(record),
+            }
+            for record in (records.browse() if send else locked)
+            for user in (users(record) if users else record._iso_responsible_user())
+        ]
+        records.env["mail.activity"].sudo().create(values)
+        for date, same_date in locked.grouped(date_of_record).items():
+            workflow(same_date.sudo()).write({given_field: date})
+        done += len(batch)
+        records.env["ir.cron"]._notify_progress(done=done, remaining=len(due) - done)
+        commit_batch(records.env.cr)
+    return done
+
+
+def _schedule_batches(due, target):
+    """The batches of schedule_once: of records, or of whole targets (every due record of a target in
+    the same batch)."""
+    if not target:
+        return split_every(ACTIVITY_BATCH_SIZE, due.ids, due.browse)
+    by_target = due.grouped(target)
+    return (
+        due.browse([record.id for one in chunk for record in by_target[one]])
+        for chunk in split_every(ACTIVITY_BATCH_SIZE, list(by_target))
+    )

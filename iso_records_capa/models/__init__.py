@@ -18,3 +18,4 @@ from . import res_partner_scorecard
 from . import iso_management_review_inputs
 from . import iso_capa_workflow
 from . import iso_capa_effectiveness
+from . import iso_capa_action_kinds

@@ -1,4 +1,5 @@
 from odoo import api, fields, models
+from odoo.addons.iso_records.models.iso_action_line_mixin import ACTION_WORKFLOW_FIELDS
 
 ACTION_KINDS = [
     ("correction", "Correction"),
@@ -20,6 +21,8 @@ class IsoCapaAction(models.Model):
     _order = "capa_id, sequence, id"
     _iso_parent_field = "capa_id"
     _iso_action_activity_type = "iso_records_capa.mail_activity_type_capa_action"
+    _iso_action_escalation_type = "iso_records_capa.mail_activity_type_capa_action_overdue"
+    _iso_action_workflow_fields = (*ACTION_WORKFLOW_FIELDS, "revision_record_id", "retraining_asked_date")
 
     capa_id = fields.Many2one("iso.capa", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
@@ -31,6 +34,14 @@ class IsoCapaAction(models.Model):
         "iso.competence.requirement",
         string="Competence Requirement",
         help="Retraining: the requirement created or refreshed; empty creates one from the action.",
+    )
+    training_type_id = fields.Many2one(
+        "iso.record.type",
+        domain=[("is_training", "=", True)],
+        help="Retraining without a requirement: the kind of training the new requirement asks for.",
+    )
+    retraining_asked_date = fields.Date(
+        string="Retraining Asked on", readonly=True, copy=False, help="When the people concerned were asked."
     )
     employee_ids = fields.Many2many(
         "hr.employee",
@@ -55,6 +66,17 @@ class IsoCapaAction(models.Model):
         for action in self:
             first_line = (action.description or "").strip().splitlines()[:1]
             action.display_name = first_line[0][:80] if first_line else action.capa_id.sudo().display_name
+
+    def _iso_action_activity_done(self):
+        """The action was marked done (on the line or its activity): when it was the CAPA's last open
+        action, the CAPA moves on to its effectiveness check."""
+        result = super()._iso_action_activity_done()
+        capas = self.sudo().capa_id.filtered(
+            lambda capa: capa.state == "action" and all(capa.action_ids.mapped("date_done"))
+        )
+        if capas:
+            capas._iso_on_actions_done()
+        return result
 
     def _iso_action_summary(self):
         self.ensure_one()
