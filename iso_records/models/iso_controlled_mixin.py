@@ -331,12 +331,18 @@ class IsoControlledMixin(models.AbstractModel):
     def _search_iso_readable(self, operator, value):
         wanted = self._iso_boolean_search(self.env._("Readable by Me"), operator, value)
         domain = self._iso_access_domain("read", in_sql=True)
-        return domain if wanted else ["!", *domain]
+        return domain if wanted else self._iso_complement_domain(domain)
 
     def _search_iso_writable(self, operator, value):
         wanted = self._iso_boolean_search(self.env._("Editable by Me"), operator, value)
         domain = self._iso_access_domain("write", in_sql=True)
-        return domain if wanted else ["!", *domain]
+        return domain if wanted else self._iso_complement_domain(domain)
+
+    @api.model
+    def _iso_complement_domain(self, domain):
+        """The records ``domain`` leaves out. Not ``["!", *domain]``: Odoo pushes the "!" into the leaves,
+        and a negated ``employee_id in (subquery)`` or ``date < today`` then leaves out the empty ones."""
+        return [("id", "not in", self.sudo().with_context(active_test=False)._search(domain))]
 
     def _iso_is_auditor_only(self):
         user = self.env.user

@@ -1,4 +1,5 @@
 import base64
+from contextlib import contextmanager
 
 from odoo import Command
 from odoo.tests import TransactionCase, new_test_user
@@ -33,6 +34,15 @@ class IsoRecordsCase(TransactionCase):
         )
         cls.standard_9001 = cls.env.ref("iso_records.standard_iso_9001_2015")
         cls.standard_14001 = cls.env.ref("iso_records.standard_iso_14001_2015")
+
+    @contextmanager
+    def refused(self, exception, pattern):
+        """Refused with ``exception`` matching ``pattern``, and nothing written: Odoo's assertRaises rolls the
+        call back in a savepoint, as a refused RPC call is, so what the test reads afterwards is what the
+        database kept. Yields the assertRaises context (``caught.exception``)."""
+        with self.assertRaises(exception) as caught:
+            yield caught
+        self.assertRegex(str(caught.exception), pattern)
 
 
 class IsoRecordCase(IsoRecordsCase):

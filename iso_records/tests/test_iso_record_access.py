@@ -1,5 +1,6 @@
 import json
 
+from odoo.addons.iso_records.tools import workflow
 from odoo.exceptions import AccessError
 from odoo.tests import HttpCase, new_test_user, tagged
 
@@ -49,6 +50,41 @@ class TestIsoRecordAccess(IsoRecordCase):
         for user, levels in expected.items():
             with self.subTest(user=user.login):
                 self.assertEqual(self.visible(user), levels)
+
+    def test_readable_and_editable_searched_true_and_false_equal_the_computed_values(self):
+        """Also for a confidential record about nobody (no employee) and one about an employee, archived."""
+        Record = self.env["iso.record"]
+        about_employee = self.make_record(
+            self.iso_user,
+            title="About the colleague",
+            confidentiality="confidential",
+            employee_id=self.employee_of[self.colleague].id,
+        )
+        workflow(about_employee).write({"active": False})
+        records = about_employee | Record.concat(*self.records.values())
+        in_test = [("id", "in", records.ids)]
+        for user in (
+            self.stranger,
+            self.reader,
+            self.colleague,
+            self.production_manager,
+            self.iso_manager,
+            self.iso_auditor,
+        ):
+            # As the user but without the rules, which would hide what the user may not read.
+            as_user = Record.with_user(user).sudo().with_context(active_test=False)
+            for field_name in ("iso_readable", "iso_writable"):
+                computed = as_user.browse(records.ids).filtered(field_name)
+                with self.subTest(user=user.login, field=field_name):
+                    self.assertEqual(as_user.search(in_test + [(field_name, "=", True)]), computed)
+                    self.assertEqual(as_user.search(in_test + [(field_name, "=", False)]), records - computed)
+                    self.assertEqual(as_user.search(in_test + [(field_name, "!=", True)]), records - computed)
+        # Through the rules, what a user reads but may not change.
+        stranger = Record.with_user(self.stranger)
+        self.assertEqual(
+            stranger.search(in_test + [("iso_writable", "=", False)]),
+            (self.records["public"] | self.records["internal"]).with_user(self.stranger),
+        )
 
     def test_hidden_records_cannot_be_read_directly(self):
         for user, level in (

@@ -109,8 +109,11 @@ class IsoAuditFinding(models.Model):
 
     def _search_overdue(self, operator, value):
         wanted = self._iso_boolean_search(self.env._("Overdue"), operator, value)
-        domain = [("state", "=", "open"), ("due_date", "<", fields.Date.context_today(self))]
-        return domain if wanted else ["!", *domain]
+        today = fields.Date.context_today(self)
+        if wanted:
+            return [("state", "=", "open"), ("due_date", "<", today)]
+        # Spelled out: a "!" would be pushed into the leaves as "due_date >= today", leaving out no due date.
+        return ["|", ("state", "!=", "open"), "|", ("due_date", "=", False), ("due_date", ">=", today)]
 
     @api.depends("name", "grade", "clause_id")
     def _compute_display_name(self):

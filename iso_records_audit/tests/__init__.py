@@ -21,3 +21,4 @@ from . import test_review_workflow
 from . import test_review_minutes
 from . import test_ui_management_review
 from . import test_migration_line_files
+from . import test_audit_finding_search

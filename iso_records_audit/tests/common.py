@@ -1,4 +1,3 @@
-from contextlib import contextmanager
 from datetime import timedelta
 
 from odoo import Command, fields
@@ -179,14 +178,6 @@ class AuditCase(IsoRecordCase):
                     lead.summary = "<p>Assembly works to current instructions.</p>"
                 lead._iso_sign("close", "closed")
         return audit
-
-    @contextmanager
-    def refused(self, exception, pattern):
-        """Like assertRaisesRegex, but in a savepoint rolled back on the error, as a refused RPC call is: what
-        the test reads afterwards is what the database kept."""
-        with self.assertRaises(exception) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), pattern)
 
     @classmethod
     def raise_finding(cls, audit, user=None, **values):

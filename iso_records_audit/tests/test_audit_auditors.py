@@ -1,5 +1,3 @@
-from contextlib import contextmanager
-
 from odoo.addons.iso_records.tests.common import IsoRecordCase
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import Form, new_test_user, tagged
@@ -70,12 +68,6 @@ class AuditorCase(IsoRecordCase):
         )
         training.action_file()
         return training
-
-    @contextmanager
-    def refused(self, exception, regex):
-        """Refused with ``regex``, and nothing written: the error rolls back to before the call."""
-        with self.assertRaisesRegex(exception, regex), self.env.cr.savepoint():
-            yield
 
     def add(self, employee, role="auditor", user=None, audit=None, **values):
         """Add a member as ``user`` (the ISO manager by default), over the ORM as the form does."""

@@ -1,16 +1,13 @@
-import threading
-import time
 import uuid
-from contextlib import contextmanager
 from datetime import date, timedelta
 from unittest.mock import patch
 
-import psycopg2
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import SUPERUSER_ID, Command, fields
+from odoo.addons.iso_records.tests.workers_common import RETRYABLE_PGCODES, WORKER_TIMEOUT, TwoWorkersCase  # noqa: F401
 from odoo.addons.iso_records.tools import workflow
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import new_test_user, tagged
 
 from .audit_reminder_common import IsoAuditCase
 
@@ -18,9 +15,6 @@ UPCOMING = "iso_records_audit.mail_activity_type_audit_upcoming"
 DUE = "iso_records_audit.mail_activity_type_finding_due"
 OVERDUE = "iso_records_audit.mail_activity_type_finding_overdue"
 PROGRAMME_OVERDUE = "iso_records_audit.mail_activity_type_programme_overdue"
-# The errors Odoo's RPC layer and the cron retry (odoo.service.model.PG_CONCURRENCY_ERRORS_TO_RETRY).
-RETRYABLE_PGCODES = {"40001", "40P01", "55P03"}
-WORKER_TIMEOUT = 300
 
 
 @tagged("post_install", "-at_install")
@@ -219,21 +213,13 @@ class TestAuditReminders(IsoAuditCase):
 
 
 @tagged("post_install", "-at_install")
-class TestAuditRemindersTwoWorkers(TransactionCase):
-    """Two cron workers running the reminders at once, each in its own thread with its own database
-    cursor and transactions, committing each batch as the cron does (commit_batch commits outside the
-    test thread). Nothing here uses the test transaction: the fixture is committed, in a company of its
-    own, and deleted again at the end, except the audit trail events (the database refuses to delete
-    them); their company is kept, archived, for those."""
+class TestAuditRemindersTwoWorkers(TwoWorkersCase):
+    """Two cron workers running the reminders at once (TwoWorkersCase). The fixture is committed, in a
+    company of its own, and deleted again at the end, except the audit trail events (the database refuses
+    to delete them); their company is kept, archived, for those."""
 
     AUDITS = 23
     FINDINGS = 17
-
-    @contextmanager
-    def committed(self):
-        with self.registry.cursor() as cr:
-            cr.execute("SET LOCAL lock_timeout = '120s'")  # a lock never released fails instead of hanging
-            yield api.Environment(cr, SUPERUSER_ID, {})
 
     def make_fixture(self):
         tag = uuid.uuid4().hex[:8]
@@ -245,17 +231,7 @@ class TestAuditRemindersTwoWorkers(TransactionCase):
             quality = env["hr.department"].create({"name": f"Quality {tag}", "company_id": company.id})
             employees = {}
             for login, dept in (("lead", quality), ("owner", department)):
-                user = new_test_user(
-                    env,
-                    f"iso_rem_{login}_{tag}",
-                    groups="iso_records.group_iso_user",
-                    company_id=company.id,
-                    company_ids=[Command.set(company.ids)],
-                    notification_type="inbox",
-                )
-                employees[login] = env["hr.employee"].create(
-                    {"name": f"{login} {tag}", "user_id": user.id, "department_id": dept.id, "company_id": company.id}
-                )
+                employees[login] = self.company_employee(env, company, dept, f"iso_rem_{login}_{tag}", f"{login} {tag}")
             training_type = env.ref("iso_records_audit.record_type_internal_auditor_training")
             env["iso.competence.requirement"].create(
                 {
@@ -327,98 +303,32 @@ class TestAuditRemindersTwoWorkers(TransactionCase):
             for model in ("iso.audit.finding", "iso.audit", "iso.record", "iso.competence.requirement"):
                 cr.execute(f"SELECT id FROM {env[model]._table} WHERE company_id = %s", [company_id])
                 ids[model] = [row[0] for row in cr.fetchall()]
-                cr.execute("DELETE FROM mail_activity WHERE res_model = %s AND res_id = ANY(%s)", [model, ids[model]])
-                cr.execute("DELETE FROM mail_followers WHERE res_model = %s AND res_id = ANY(%s)", [model, ids[model]])
-                cr.execute("DELETE FROM mail_message WHERE model = %s AND res_id = ANY(%s)", [model, ids[model]])
+                self.delete_chatter(env, model, ids[model])
             cr.execute("DELETE FROM iso_record_revision WHERE record_id = ANY(%s)", [ids["iso.record"]])
             for table in ("iso_audit_finding", "iso_audit", "iso_record", "iso_competence_requirement"):
                 cr.execute(f"DELETE FROM {table} WHERE company_id = %s", [company_id])  # noqa: S608 - our tables
-            cr.execute("DELETE FROM hr_employee WHERE company_id = %s", [company_id])
-            cr.execute("DELETE FROM hr_department WHERE company_id = %s", [company_id])
-            cr.execute("UPDATE res_users SET active = false WHERE company_id = %s", [company_id])
             env["res.users"].browse(SUPERUSER_ID).write({"company_ids": [Command.unlink(company_id)]})
             if not multi_company:
                 cr.execute(
                     "DELETE FROM res_groups_users_rel WHERE gid = %s AND uid = %s",
                     [env.ref("base.group_multi_company").id, SUPERUSER_ID],
                 )
-            company = env["res.company"].browse(company_id)
-            cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [company.partner_id.id])
-            cr.execute("UPDATE res_company SET active = false WHERE id = %s", [company_id])
+            self.archive_company(env, company_id)
         self.registry.clear_all_caches()
 
     def run_workers(self, company_id, count=2, stale=False):
-        """``count`` workers started together; each returns its result, or the PostgreSQL error code that
-        ended it, and how many activities it created. ``stale``: the first worker stops at the end of its
-        first batch, its rows locked, until the second has done everything; it then goes on with the list
-        of due records it read before the second worker's commits."""
-        start = threading.Barrier(count)
-        holding, second_done = threading.Event(), threading.Event()
-        results, created = {}, {}
-        Activity = self.registry["mail.activity"]
-        Cron = self.registry["ir.cron"]
-        create, notify_progress = Activity.create, Cron._notify_progress
-
-        def slow_create(model, vals_list):
-            # Inside the batch, its rows locked: the other worker meets them locked and takes other rows.
-            activities = create(model, vals_list)
-            name = threading.current_thread().name
-            created[name] = created.get(name, 0) + len(activities)
-            time.sleep(0.05)
-            return activities
-
-        def hold_first_batch(model, **progress):
-            if stale and threading.current_thread() is threads[0] and not holding.is_set():
-                holding.set()
-                second_done.wait(WORKER_TIMEOUT)
-            return notify_progress(model, **progress)
-
-        def work():
-            name = threading.current_thread().name
-            try:
-                start.wait(60)
-                if stale and threading.current_thread() is threads[1]:
-                    holding.wait(WORKER_TIMEOUT)
-                with self.registry.cursor() as cr:
-                    cr.execute("SET lock_timeout = '120s'")
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    results[name] = env["iso.audit"]._cron_audit_reminders(env["res.company"].browse(company_id))
-            except psycopg2.Error as error:
-                results[name] = error.pgcode
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                results[name] = repr(error)
-            finally:
-                if stale and threading.current_thread() is threads[1]:
-                    second_done.set()
-
-        threads = [threading.Thread(target=work, name=f"iso-reminder-worker-{index}") for index in range(count)]
-        with (
-            patch.object(Activity, "create", slow_create),
-            patch.object(Cron, "_notify_progress", hold_first_batch),
-            patch("odoo.addons.iso_records.models.iso_controlled_mixin.ACTIVITY_BATCH_SIZE", 4),
-        ):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(WORKER_TIMEOUT)
-        self.assertFalse([thread.name for thread in threads if thread.is_alive()], "every worker finishes")
-        self.registry.clear_all_caches()
-        return results, created
-
-    def reminders(self, model, ids, xmlid):
-        with self.committed() as env:
-            env.cr.execute(
-                """SELECT res_id, user_id, count(*) FROM mail_activity
-                    WHERE res_model = %s AND res_id = ANY(%s) AND activity_type_id = %s
-                 GROUP BY res_id, user_id""",
-                [model, ids, env.ref(xmlid).id],
-            )
-            return {res_id: (user_id, count) for res_id, user_id, count in env.cr.fetchall()}
+        """``count`` workers running the audit reminders of the company started together (see
+        TwoWorkersCase.run_concurrently); the activities are created in batches of 4."""
+        return self.run_concurrently(
+            lambda env: env["iso.audit"]._cron_audit_reminders(env["res.company"].browse(company_id)),
+            count=count,
+            patches=[patch("odoo.addons.iso_records.models.iso_controlled_mixin.ACTIVITY_BATCH_SIZE", 4)],
+            name="iso-reminder-worker",
+            stale=stale,
+        )
 
     def assert_each_reminder_once(self, fixture, results, created, both=True):
-        failed = {name: result for name, result in results.items() if not isinstance(result, tuple)}
-        self.assertLessEqual(set(failed.values()), RETRYABLE_PGCODES, f"a worker fails only retryably: {results}")
-        self.assertLess(len(failed), 2, f"at least one worker completes: {results}")
+        self.assert_failed_only_retryably(results)
         if both:
             self.assertEqual(len(created), 2, f"both workers took part: {created}")
         self.assertEqual(

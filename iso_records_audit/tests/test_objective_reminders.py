@@ -1,24 +1,19 @@
-import threading
-import time
 import uuid
-from contextlib import contextmanager
 from datetime import date
 from unittest.mock import patch
 
-import psycopg2
 from dateutil.relativedelta import relativedelta
 from freezegun import freeze_time
 
-from odoo import SUPERUSER_ID, Command, api, fields
+from odoo import fields
+from odoo.addons.iso_records.tests.workers_common import TwoWorkersCase
 from odoo.addons.iso_records.tools import workflow
-from odoo.tests import TransactionCase, new_test_user, tagged
+from odoo.tests import tagged
 
 from .management_common import ManagementCase
 
 DUE = "iso_records_audit.mail_activity_type_objective_measurement_due"
 OFF_TRACK = "iso_records_audit.mail_activity_type_objective_off_track"
-RETRYABLE_PGCODES = {"40001", "40P01", "55P03"}
-WORKER_TIMEOUT = 300
 
 
 @tagged("post_install", "-at_install")
@@ -126,21 +121,14 @@ class TestObjectiveReminders(ManagementCase):
 
 
 @tagged("post_install", "-at_install")
-class TestObjectiveRemindersTwoWorkers(TransactionCase):
-    """Two cron workers running the objective reminders at once, each in its own thread, cursor and
-    transactions, committing each batch (commit_batch commits outside the test thread). The fixture is
-    committed in a company of its own and removed at the end, but for the trail events, which the database
-    keeps: their company is archived."""
+class TestObjectiveRemindersTwoWorkers(TwoWorkersCase):
+    """Two cron workers running the objective reminders at once (TwoWorkersCase). The fixture is committed
+    in a company of its own and removed at the end, but for the trail events, which the database keeps:
+    their company is archived."""
 
     DUE_OBJECTIVES = 7
     OFF_TRACK_OBJECTIVES = 5
     COMPUTED_OBJECTIVES = 5
-
-    @contextmanager
-    def committed(self):
-        with self.registry.cursor() as cr:
-            cr.execute("SET LOCAL lock_timeout = '120s'")
-            yield api.Environment(cr, SUPERUSER_ID, {})
 
     def make_fixture(self):
         tag = uuid.uuid4().hex[:8]
@@ -148,17 +136,8 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
             company = env["res.company"].create({"name": f"ISO objective reminders {tag}"})
             self.addCleanup(self.cleanup, company.id)
             department = env["hr.department"].create({"name": f"Sales {tag}", "company_id": company.id})
-            user = new_test_user(
-                env,
-                f"iso_obj_owner_{tag}",
-                groups="iso_records.group_iso_user",
-                company_id=company.id,
-                company_ids=[Command.set(company.ids)],
-                notification_type="inbox",
-            )
-            owner = env["hr.employee"].create(
-                {"name": f"Owner {tag}", "user_id": user.id, "department_id": department.id, "company_id": company.id}
-            )
+            owner = self.company_employee(env, company, department, f"iso_obj_owner_{tag}", f"Owner {tag}")
+            user = owner.user_id
             today = fields.Date.context_today(env["iso.objective"])
             last_ended = today.replace(day=1) - relativedelta(months=1)
             objectives = env["iso.objective"].create(
@@ -213,78 +192,31 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
             cr = env.cr
             cr.execute("SELECT id FROM iso_objective WHERE company_id = %s", [company_id])
             ids = [row[0] for row in cr.fetchall()]
-            for table, column in (("mail_activity", "res_model"), ("mail_followers", "res_model")):
-                cr.execute(f"DELETE FROM {table} WHERE {column} = 'iso.objective' AND res_id = ANY(%s)", [ids])  # noqa: S608
-            cr.execute("DELETE FROM mail_message WHERE model = 'iso.objective' AND res_id = ANY(%s)", [ids])
+            self.delete_chatter(env, "iso.objective", ids)
             cr.execute("DELETE FROM iso_objective_measurement WHERE objective_id = ANY(%s)", [ids])
             cr.execute("DELETE FROM iso_objective WHERE id = ANY(%s)", [ids])
-            cr.execute("DELETE FROM hr_employee WHERE company_id = %s", [company_id])
-            cr.execute("DELETE FROM hr_department WHERE company_id = %s", [company_id])
-            cr.execute("UPDATE res_users SET active = false WHERE company_id = %s", [company_id])
-            company = env["res.company"].browse(company_id)
-            cr.execute("UPDATE res_partner SET active = false WHERE id = %s", [company.partner_id.id])
-            cr.execute("UPDATE res_company SET active = false WHERE id = %s", [company_id])
+            self.archive_company(env, company_id)
         self.registry.clear_all_caches()
 
     def run_workers(self, company_id, count=2, cron="_cron_objective_reminders", created_model="mail.activity"):
-        """``count`` workers running ``cron`` started together; each gives its result or the PostgreSQL error
-        code that ended it; ``created``: the records of ``created_model`` each created."""
-        start = threading.Barrier(count)
-        results, created = {}, {}
-        Activity = self.registry[created_model]
-        create = Activity.create
-
-        def slow_create(model, vals_list):
-            # Inside a batch, its rows locked: the other worker meets them locked and takes other rows.
-            activities = create(model, vals_list)
-            name = threading.current_thread().name
-            created[name] = created.get(name, 0) + len(activities)
-            time.sleep(0.05)
-            return activities
-
-        def work():
-            name = threading.current_thread().name
-            try:
-                start.wait(60)
-                with self.registry.cursor() as cr:
-                    cr.execute("SET lock_timeout = '120s'")
-                    env = api.Environment(cr, SUPERUSER_ID, {})
-                    results[name] = getattr(env["iso.objective"], cron)(env["res.company"].browse(company_id))
-            except psycopg2.Error as error:
-                results[name] = error.pgcode
-            except Exception as error:  # noqa: BLE001 - reported by the test
-                results[name] = repr(error)
-
-        threads = [threading.Thread(target=work, name=f"iso-objective-worker-{index}") for index in range(count)]
-        with (
-            patch.object(Activity, "create", slow_create),
-            patch("odoo.addons.iso_records.models.iso_controlled_mixin.ACTIVITY_BATCH_SIZE", 2),
-            patch("odoo.addons.iso_records_audit.models.iso_objective_measure.COMPUTE_BATCH_SIZE", 2),
-        ):
-            for thread in threads:
-                thread.start()
-            for thread in threads:
-                thread.join(WORKER_TIMEOUT)
-        self.assertFalse([thread.name for thread in threads if thread.is_alive()], "every worker finishes")
-        self.registry.clear_all_caches()
-        return results, created
-
-    def reminders(self, ids, xmlid):
-        with self.committed() as env:
-            env.cr.execute(
-                """SELECT res_id, user_id, count(*) FROM mail_activity
-                    WHERE res_model = 'iso.objective' AND res_id = ANY(%s) AND activity_type_id = %s
-                 GROUP BY res_id, user_id""",
-                [ids, env.ref(xmlid).id],
-            )
-            return {res_id: (user_id, count) for res_id, user_id, count in env.cr.fetchall()}
+        """``count`` workers running ``cron`` of the company started together (see
+        TwoWorkersCase.run_concurrently); ``created``: the records of ``created_model`` each created, in
+        batches of 2."""
+        return self.run_concurrently(
+            lambda env: getattr(env["iso.objective"], cron)(env["res.company"].browse(company_id)),
+            count=count,
+            created_model=created_model,
+            patches=[
+                patch("odoo.addons.iso_records.models.iso_controlled_mixin.ACTIVITY_BATCH_SIZE", 2),
+                patch("odoo.addons.iso_records_audit.models.iso_objective_measure.COMPUTE_BATCH_SIZE", 2),
+            ],
+            name="iso-objective-worker",
+        )
 
     def test_two_workers_at_once_give_each_reminder_once(self):
         fixture = self.make_fixture()
         results, created = self.run_workers(fixture["company"])
-        failed = {name: result for name, result in results.items() if not isinstance(result, (tuple, int))}
-        self.assertLessEqual(set(failed.values()), RETRYABLE_PGCODES, f"a worker fails only retryably: {results}")
-        self.assertLess(len(failed), 2, f"at least one worker completes: {results}")
+        self.assert_failed_only_retryably(results, done_types=(tuple, int))
         self.assertEqual(len(created), 2, f"both workers took part: {created}")
         self.assertEqual(
             sum(created.values()),
@@ -293,11 +225,16 @@ class TestObjectiveRemindersTwoWorkers(TransactionCase):
         )
         again, created_again = self.run_workers(fixture["company"], count=1)
         self.assertFalse(created_again, f"nothing given twice: {again}")
-        self.assertEqual(self.reminders(fixture["due"], DUE), dict.fromkeys(fixture["due"], (fixture["user"], 1)))
         self.assertEqual(
-            self.reminders(fixture["off_track"], OFF_TRACK), dict.fromkeys(fixture["off_track"], (fixture["user"], 1))
+            self.reminders("iso.objective", fixture["due"], DUE), dict.fromkeys(fixture["due"], (fixture["user"], 1))
         )
-        self.assertFalse(self.reminders(fixture["off_track"], DUE), "the measured ones are not asked to measure")
+        self.assertEqual(
+            self.reminders("iso.objective", fixture["off_track"], OFF_TRACK),
+            dict.fromkeys(fixture["off_track"], (fixture["user"], 1)),
+        )
+        self.assertFalse(
+            self.reminders("iso.objective", fixture["off_track"], DUE), "the measured ones are not asked to measure"
+        )
 
     def test_two_workers_compute_each_measurement_once(self):
         fixture = self.make_fixture()

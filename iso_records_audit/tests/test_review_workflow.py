@@ -6,7 +6,6 @@ ISO manager); dates under frozen time."""
 import hashlib
 import json
 import re
-from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command, fields
@@ -67,14 +66,6 @@ class TestReviewWorkflow(ManagementCase):
                 for station in (3, 4)
             ]
         )
-
-    @contextmanager
-    def refused(self, exception, pattern):
-        """Odoo's assertRaises rolls the refused call back in a savepoint, as a refused RPC call is: what the
-        test reads afterwards is what the database kept."""
-        with self.assertRaises(exception) as caught:
-            yield caught
-        self.assertRegex(str(caught.exception), pattern)
 
     def collected_review(self, skip=(), **values):
         """A review whose inputs are collected: complaints and open findings with data, d) without data and
