@@ -1,4 +1,3 @@
-from contextlib import contextmanager
 from datetime import date
 
 from odoo import Command
@@ -13,11 +12,6 @@ from .common import CapaCase
 class TestCapaEffectiveness(CapaCase):
     """The effectiveness gate: the verifier's result with evidence and measure, the repeats counted for them,
     not effective reopening the CAPA for new actions with the reason in the trail."""
-
-    @contextmanager
-    def refused(self, exception, regex):
-        with self.assertRaisesRegex(exception, regex), self.env.cr.savepoint():
-            yield
 
     def trail(self, capa, event_type="state"):
         return self.env["iso.trail.event"].search(

@@ -1,5 +1,4 @@
 import json
-from contextlib import contextmanager
 from datetime import date, timedelta
 
 from odoo import Command
@@ -14,12 +13,6 @@ from .common import CapaCase
 class TestCapaWorkflow(CapaCase):
     """The CAPA's steps as real users: root cause before actions, the effectiveness check reached when the last
     action is done, closure signed by the owner with every rule enforced on the server, cancel."""
-
-    @contextmanager
-    def refused(self, exception, regex):
-        """Refused with ``regex``, and nothing written: the error rolls back to before the call."""
-        with self.assertRaisesRegex(exception, regex), self.env.cr.savepoint():
-            yield
 
     def check_activities(self, capa, xmlid):
         activity_type = self.env.ref(xmlid)
