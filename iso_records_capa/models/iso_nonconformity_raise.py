@@ -1,5 +1,7 @@
 import zlib
 
+from markupsafe import Markup
+
 from odoo import Command, api, fields, models
 from odoo.addons.iso_records.tools import one_record
 from odoo.exceptions import AccessError
@@ -50,6 +52,27 @@ class IsoNonconformity(models.Model):  # pylint: disable=consider-merging-classe
         tracking=True,
         help="The ISO record (procedure, inspection report...) the nonconformity was raised from or is about.",
     )
+
+    @api.model_create_multi
+    def create(self, vals_list):
+        nonconformities = super().create(vals_list)
+        nonconformities._iso_post_on_source_documents()
+        return nonconformities
+
+    def _iso_post_on_source_documents(self):
+        """The document a nonconformity is about (its "Other Document": an order, a transfer...) says so in
+        its chatter, with a link: the reference only, for those who may read the nonconformity. Only on
+        documents the user who raised it may read; posted as superuser, since reading a document is enough
+        to raise a nonconformity about it."""
+        thread = self.env.registry["mail.thread"]
+        for nonconformity in self.filtered("res_ref"):
+            document = nonconformity.res_ref
+            if not isinstance(document, thread) or not document.exists() or not document._filtered_access("read"):
+                continue
+            body = Markup(self.env._("Nonconformity %(reference)s raised about this document.")) % {
+                "reference": nonconformity._get_html_link(title=nonconformity.name),
+            }
+            document.sudo().message_post(body=body, subtype_xmlid="mail.mt_note", author_id=self.env.user.partner_id.id)
 
     # ------------------------------------------------------------------
     # The defaults of a nonconformity raised from a document

@@ -53,9 +53,9 @@ class TestRaiseServerAction(RaiseCase):
             )
 
     def test_synchronisation_binds_an_installed_business_model(self):
-        self.assertNotIn("purchase.order", self.env, "purchase is not in the test database")
         self.assertFalse(self.raise_actions("hr.department"))
-        with self.patch_optional_models(["hr.department", "purchase.order"]):
+        # A model of an app that is not installed (as purchase.order is in the test database) is left alone.
+        with self.patch_optional_models(["hr.department", "iso.not.installed"]):
             self.Nonconformity._iso_sync_raise_actions()
             action = self.raise_actions("hr.department")
             self.assertEqual(len(action), 1)
@@ -65,7 +65,7 @@ class TestRaiseServerAction(RaiseCase):
             # Idempotent: run again (a restart, a second worker), nothing is added.
             self.Nonconformity._iso_sync_raise_actions()
             self.assertEqual(self.raise_actions("hr.department"), action)
-        self.assertFalse(self.raise_actions("purchase.order"))
+        self.assertFalse(self.raise_actions("iso.not.installed"))
 
         result = self.run_server_action(action, self.quality, self.iso_user)
         context = result["context"]
@@ -74,6 +74,15 @@ class TestRaiseServerAction(RaiseCase):
         self.assertEqual(context["default_source"], "internal")
         nonconformity = self.save_raised(result, self.iso_user)
         self.assertEqual(nonconformity.res_ref, self.quality)
+        # The document links back to it in its chatter, by reference.
+        note = self.quality.message_ids[:1]
+        self.assertIn(nonconformity.name, note.body)
+        self.assertIn(f'data-oe-id="{nonconformity.id}"', note.body)
+        self.assertEqual((note.author_id, note.subtype_id), (self.iso_user.partner_id, self.env.ref("mail.mt_note")))
+
+    def test_no_note_on_a_document_the_user_may_not_read(self):
+        self.make_nc(res_ref=f"res.partner,{self.supplier_b.id}")
+        self.assertFalse(self.supplier_b.message_ids.filtered(lambda message: "raised about" in (message.body or "")))
 
     def test_synchronisation_forgets_actions_of_uninstalled_models(self):
         with self.patch_optional_models(["hr.department"]):

@@ -59,8 +59,8 @@ function addAction(description, owner, inDays) {
             async run(actions) {
                 const deadline = new Date();
                 deadline.setDate(deadline.getDate() + inDays);
+                // No Enter: in an editable list it would open another line.
                 await actions.edit(typedDate(deadline));
-                await actions.press("Enter");
             },
         },
     ];
