@@ -14,6 +14,7 @@ RAISE_SOURCES = {
     "product.product": "product",
     "res.partner": "supplier",
     "hr.employee": "internal",
+    "hr.employee.public": "internal",
     "iso.record": "process",
     "iso.audit.finding": "finding",
     "purchase.order": "supplier",
@@ -27,6 +28,7 @@ DATA_RAISE_MODELS = (
     "product.product",
     "res.partner",
     "hr.employee",
+    "hr.employee.public",
     "iso.record",
     "iso.audit.finding",
 )

@@ -45,10 +45,21 @@ class TestRaiseFromAuditAndRecord(RaiseCase, AuditCase):
         with self.assertRaisesRegex(UserError, "Grade: .* a nonconformity is raised from a major or minor"):
             observation.with_user(self.iso_manager).action_raise_nonconformity()
 
+    def test_closed_finding_raises_nothing(self):
+        finding = self.raise_finding(self.audit)
+        self.force_state(finding, "closed")
+        with self.assertRaisesRegex(UserError, "Raise nonconformity: .* is Closed"):
+            finding.with_user(self.iso_manager).action_raise_nonconformity()
+
     def test_iso_record_prefills_and_counts(self):
-        procedure = self.approved_procedure(clause_ids=[(6, 0, self.clause_8_4.ids)])
+        procedure = self.approved_procedure(
+            clause_ids=[(6, 0, self.clause_8_4.ids)], product_id=self.product.id, partner_id=self.supplier.id
+        )
         action = self.raise_from(procedure, self.iso_user)
         context = action["context"]
+        self.assertEqual(
+            (context["default_product_id"], context["default_partner_id"]), (self.product.id, self.supplier.id)
+        )
         self.assertEqual(context["default_record_id"], procedure.id)
         self.assertEqual(context["default_clause_id"], self.clause_8_4.id)
         self.assertEqual(context["default_source"], "process")
@@ -56,6 +67,15 @@ class TestRaiseFromAuditAndRecord(RaiseCase, AuditCase):
         nonconformity = self.save_raised(action, self.iso_user)
         self.assertEqual(nonconformity.record_id, procedure)
         self.assertEqual(procedure.with_user(self.iso_user).nonconformity_count, 1)
+
+    def test_restricted_record_gives_a_restricted_nonconformity(self):
+        record = self.make_record(
+            self.colleague, confidentiality="restricted", reader_user_ids=[(6, 0, self.iso_user.ids)]
+        )
+        nonconformity = self.save_raised(self.raise_from(record, self.iso_user), self.iso_user)
+        self.assertEqual(nonconformity.confidentiality, "restricted")
+        self.assertEqual(nonconformity.reader_user_ids, self.iso_user)
+        self.assertFalse(self.Nonconformity.with_user(self.iso_manager).search([("id", "=", nonconformity.id)]))
 
     def test_restricted_record_is_no_way_in(self):
         secret = self.make_record(self.colleague, confidentiality="restricted", title="Salary grid (test)")
