@@ -84,3 +84,19 @@ class TestRaiseFromErp(RaiseCase):
         self.assertEqual(self.product.with_user(self.user_b).nonconformity_count, 0)
         # A user without ISO rights gets no count (and no button: the views ask for the ISO user group).
         self.assertEqual(self.product.with_user(self.internal_user).nonconformity_count, 0)
+
+    def test_counts_take_the_same_queries_for_one_product_or_many(self):
+        products = self.env["product.product"].create([{"name": f"Part {index} (test)"} for index in range(30)])
+        for product in products[:10]:
+            self.make_nc(product_id=product.id)
+
+        def queries_to_count(records):
+            records = records.with_user(self.iso_user)
+            records.invalidate_recordset(["nonconformity_count"])
+            self.env.flush_all()
+            before = self.env.cr.sql_log_count
+            records.mapped("nonconformity_count")
+            return self.env.cr.sql_log_count - before
+
+        self.assertEqual(sum(products.with_user(self.iso_user).mapped("nonconformity_count")), 10)
+        self.assertEqual(queries_to_count(products), queries_to_count(products[:1]))
