@@ -11,8 +11,9 @@ function typedDate(date) {
     return `${pad(date.getMonth() + 1)}/${pad(date.getDate())}/${date.getFullYear()}`;
 }
 
-/** The steps that add a line to the editable list ``list`` and fill its text ``cells`` ({field: [tag, text]}). */
-function addLine(list, content, cells) {
+/** The steps that add line number ``row`` to the editable list ``list`` and fill its text ``cells``
+ * ({field: [tag, text]}); each step waits for that line to be the one edited, not the one before. */
+function addLine(list, row, content, cells) {
     return [
         {
             content,
@@ -20,33 +21,34 @@ function addLine(list, content, cells) {
             run: "click",
         },
         ...Object.entries(cells).map(([field, [tag, text]]) => ({
-            trigger: `${list} .o_selected_row td[name='${field}'] ${tag}`,
+            trigger: `${list} .o_data_row:nth-child(${row}).o_selected_row td[name='${field}'] ${tag}`,
             run: `edit ${text}`,
         })),
     ];
 }
 
-function addWhy(question, answer) {
-    return addLine(WHYS, `Why? ${question}`, { question: ["input", question], answer: ["textarea", answer] });
+function addWhy(row, question, answer) {
+    return addLine(WHYS, row, `Why? ${question}`, { question: ["input", question], answer: ["textarea", answer] });
 }
 
 /** A fishbone cause; ``category`` is the key of the category (people, machine, method, material...). */
-function addCause(category, cause) {
+function addCause(row, category, cause) {
     return [
-        ...addLine(CAUSES, `Fishbone: ${category}`, { cause: ["input", cause] }),
+        ...addLine(CAUSES, row, `Fishbone: ${category}`, { cause: ["input", cause] }),
         {
-            trigger: `${CAUSES} .o_selected_row td[name='category'] select`,
+            trigger: `${CAUSES} .o_data_row:nth-child(${row}).o_selected_row td[name='category'] select`,
             run: `select "${category}"`,
         },
     ];
 }
 
-function addAction(description, owner, inDays) {
+function addAction(row, description, owner, inDays) {
+    const line = `${ACTIONS} .o_data_row:nth-child(${row}).o_selected_row`;
     return [
-        ...addLine(ACTIONS, `Action: ${description}`, { description: ["textarea", description] }),
+        ...addLine(ACTIONS, row, `Action: ${description}`, { description: ["textarea", description] }),
         {
             content: `Owner ${owner}`,
-            trigger: `${ACTIONS} .o_selected_row td[name='user_id'] input`,
+            trigger: `${line} td[name='user_id'] input`,
             run: `edit ${owner}`,
         },
         {
@@ -54,8 +56,11 @@ function addAction(description, owner, inDays) {
             run: "click",
         },
         {
+            trigger: `${line} td[name='user_id'] input:value('${owner}')`,
+        },
+        {
             content: `Deadline in ${inDays} days`,
-            trigger: `${ACTIONS} .o_selected_row td[name='date_deadline'] input`,
+            trigger: `${line} td[name='date_deadline'] input`,
             async run(actions) {
                 const deadline = new Date();
                 deadline.setDate(deadline.getDate() + inDays);
@@ -117,11 +122,11 @@ registry.category("web_tour.tours").add("iso_records_capa_raise_tour", {
             content: "The CAPA answers the nonconformity",
             trigger: ".o_form_view .o_field_widget[name='nonconformity_ids'] .o_tag:contains('Scratched housings at reception')",
         },
-        ...addWhy("Why are the housings scratched?", "They rub against each other in the box."),
-        ...addWhy("Why do they rub?", "The supplier packs them without separators."),
-        ...addWhy("Why without separators?", "Our purchase specification does not require them."),
-        ...addCause("material", "Packaging without separators"),
-        ...addCause("method", "Purchase specification silent on packaging"),
+        ...addWhy(1, "Why are the housings scratched?", "They rub against each other in the box."),
+        ...addWhy(2, "Why do they rub?", "The supplier packs them without separators."),
+        ...addWhy(3, "Why without separators?", "Our purchase specification does not require them."),
+        ...addCause(1, "material", "Packaging without separators"),
+        ...addCause(2, "method", "Purchase specification silent on packaging"),
         {
             trigger: ".o_form_view .o_field_widget[name='root_cause'] textarea",
             run: "edit The purchase specification does not require separators between housings.",
@@ -131,8 +136,8 @@ registry.category("web_tour.tours").add("iso_records_capa_raise_tour", {
             trigger: ".o_form_view .o_notebook .nav-link:contains('Actions')",
             run: "click",
         },
-        ...addAction("Add separators to the purchase specification", "iso_approver", 14),
-        ...addAction("Inspect the next three deliveries", "iso_prod_manager", 30),
+        ...addAction(1, "Add separators to the purchase specification", "iso_approver", 14),
+        ...addAction(2, "Inspect the next three deliveries", "iso_prod_manager", 30),
         {
             content: "Save",
             trigger: ".o_form_view .o_form_button_save",
