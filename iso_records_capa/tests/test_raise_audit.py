@@ -1,3 +1,4 @@
+from odoo import fields
 from odoo.addons.iso_records_audit.tests.common import AuditCase
 from odoo.exceptions import AccessError, UserError
 from odoo.tests import tagged
@@ -30,6 +31,26 @@ class TestRaiseFromAuditAndRecord(RaiseCase, AuditCase):
         self.assertEqual(finding.nonconformity_ids, nonconformity)
         self.assertEqual(finding.with_user(self.iso_manager).nonconformity_count, 1)
         self.assertEqual(nonconformity.description, "Station 4 used revision B of WI-12; revision C is current.")
+
+    def test_finding_closes_with_the_nonconformity_raised_from_it(self):
+        finding = self.raise_finding(self.audit)
+        action = self.raise_from(finding, self.iso_manager)
+        nonconformity = self.save_raised(action, self.iso_manager).with_user(self.iso_manager)
+        nonconformity.write(
+            {
+                "severity": 1,
+                "likelihood": 1,
+                "containment": "Station 4 given revision C.",
+                "containment_user_id": self.iso_manager.id,
+                "containment_date": fields.Date.context_today(finding),
+                "closure_justification": "An isolated copy; the others were current.",
+            }
+        )
+        nonconformity.action_triage()
+        self.assertFalse(nonconformity.capa_required)
+        self.assertEqual(finding.state, "open")
+        nonconformity.action_close()
+        self.assertEqual((nonconformity.state, finding.state), ("closed", "closed"))
 
     def test_confidential_finding_gives_a_confidential_nonconformity(self):
         finding = self.raise_finding(self.audit, confidentiality="confidential")
