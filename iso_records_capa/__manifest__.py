@@ -29,7 +29,10 @@
         "views/res_partner_scorecard_views.xml",
         "wizard/iso_capa_effectiveness_wizard_views.xml",
         "report/iso_capa_8d_report.xml",
+        "data/ir_actions_server_data.xml",
+        "views/erp_nonconformity_views.xml",
     ],
+    "post_init_hook": "post_init_hook",
     "assets": {
         "web.assets_tests": [
             "iso_records_capa/static/tests/tours/**/*",

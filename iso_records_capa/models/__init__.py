@@ -19,3 +19,12 @@ from . import iso_management_review_inputs
 from . import iso_capa_workflow
 from . import iso_capa_effectiveness
 from . import iso_capa_action_kinds
+from . import iso_nonconformity_source_mixin
+from . import iso_nonconformity_raise
+from . import product_template
+from . import product_product
+from . import res_partner
+from . import hr_employee
+from . import hr_employee_public
+from . import iso_record
+from . import iso_audit_finding

@@ -160,3 +160,29 @@ class CapaCase(IsoRecordCase):
             "effective", "Three deliveries inspected since: no scratch.", "No repeat NC in the window."
         )
         return capa
+
+
+class RaiseCase(CapaCase):
+    """Helpers of the "raise from anywhere" tests: the action a document's button returns, and the
+    nonconformity saved from its form as the user fills it."""
+
+    def raise_from(self, document, user):
+        action = document.with_user(user).action_raise_nonconformity()
+        self.assertEqual((action["res_model"], action["view_mode"]), ("iso.nonconformity", "form"))
+        return action
+
+    def save_raised(self, action, user, title="Raised from the ERP (test)", description="Found at reception."):
+        """The nonconformity saved from the form ``action`` opens, as ``user`` fills title and description."""
+        from odoo.tests import Form  # noqa: PLC0415  # pylint: disable=import-outside-toplevel
+
+        form = Form(self.env["iso.nonconformity"].with_user(user).with_context(**action["context"]))
+        if not form.title:
+            form.title = title
+        if not form.description:
+            form.description = description
+        return form.save()
+
+    def run_server_action(self, xmlid_or_action, records, user):
+        action = self.env.ref(xmlid_or_action) if isinstance(xmlid_or_action, str) else xmlid_or_action
+        context = {"active_model": records._name, "active_id": records[:1].id, "active_ids": records.ids}
+        return action.with_user(user).with_context(**context).run()
