@@ -6,7 +6,12 @@ import unittest
 from datetime import timedelta
 
 from odoo import fields
-from odoo.tests import TransactionCase, tagged
+from odoo.tests import HttpCase, TransactionCase, tagged
+
+
+def skip_without_demo(env):
+    if not env["ir.module.module"].search([("name", "=", "iso_records_capa")]).demo:
+        raise unittest.SkipTest("iso_records_capa is installed without its demo data")
 
 
 @tagged("post_install", "-at_install")
@@ -14,9 +19,7 @@ class TestCapaDemo(TransactionCase):
     @classmethod
     def setUpClass(cls):
         super().setUpClass()
-        module = cls.env["ir.module.module"].search([("name", "=", "iso_records_capa")])
-        if not module.demo:
-            raise unittest.SkipTest("iso_records_capa is installed without its demo data")
+        skip_without_demo(cls.env)
         cls.manager = cls.env.ref("iso_records.user_iso_manager")
         cls.iso_user = cls.env.ref("iso_records.user_iso_user")
         cls.marc = cls.env.ref("base.user_demo")
@@ -169,3 +172,20 @@ class TestCapaDemo(TransactionCase):
         self.assertEqual(nonconformity.state, "closed")
         self.assertEqual(nonconformity.closed_by_id, self.manager)
         self.assertTrue(nonconformity.capa_required)
+
+
+@tagged("post_install", "-at_install")
+class TestCapaDemoPortal(HttpCase):
+    def test_supplier_reads_its_requests_on_the_portal(self):
+        skip_without_demo(self.env)
+        accepted = self.env.ref("iso_records_capa.iso_supplier_request_demo_gas_lifts")
+        answered = self.env.ref("iso_records_capa.iso_supplier_request_demo_gas_lifts_repeat")
+        # The demo password is the login.
+        self.authenticate("supplier.quality", "supplier.quality")
+        listing = self.url_open("/my/iso/requests")
+        self.assertEqual(listing.status_code, 200)
+        self.assertIn(accepted.name, listing.text)
+        self.assertIn(answered.name, listing.text)
+        detail = self.url_open(f"/my/iso/requests/{answered.id}")
+        self.assertEqual(detail.status_code, 200)
+        self.assertIn("Operator error is not a root cause", detail.text)
