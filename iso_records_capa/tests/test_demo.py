@@ -27,7 +27,7 @@ class TestCapaDemo(TransactionCase):
         cls.portal_user = cls.env.ref("iso_records_capa.user_supplier_quality")
         cls.today = fields.Date.context_today(cls.env["iso.capa"])
 
-    def read(self, xmlid):
+    def as_manager(self, xmlid):
         """The record as the ISO manager reads it."""
         return self.env.ref(xmlid).with_user(self.manager)
 
@@ -50,7 +50,7 @@ class TestCapaDemo(TransactionCase):
             "iso_records_capa.iso_nonconformity_demo_gas_lifts_repeat",
             "iso_records_capa.iso_nonconformity_demo_varnish_runs",
         ):
-            nonconformity = self.read(xmlid)
+            nonconformity = self.as_manager(xmlid)
             self.assertEqual(nonconformity.triaged_by_id, self.manager, xmlid)
             self.assertEqual(nonconformity.triaged_date, self.today, xmlid)
             self.assertNotEqual(nonconformity.name, "/", xmlid)
@@ -61,12 +61,12 @@ class TestCapaDemo(TransactionCase):
                 xmlid,
             )
             self.assertFalse(nonconformity.overdue, xmlid)
-        first = self.read("iso_records_capa.iso_nonconformity_demo_gas_lifts")
+        first = self.as_manager("iso_records_capa.iso_nonconformity_demo_gas_lifts")
         self.assertEqual((first.state, first.priority, first.capa_required), ("in_progress", "medium", False))
 
     def test_repeat_marked_by_the_repeat_detection(self):
-        first = self.read("iso_records_capa.iso_nonconformity_demo_gas_lifts")
-        repeat = self.read("iso_records_capa.iso_nonconformity_demo_gas_lifts_repeat")
+        first = self.as_manager("iso_records_capa.iso_nonconformity_demo_gas_lifts")
+        repeat = self.as_manager("iso_records_capa.iso_nonconformity_demo_gas_lifts_repeat")
         self.assertFalse(first.is_repeat)
         self.assertEqual(first.repeat_count, 0)
         self.assertTrue(repeat.is_repeat)
@@ -78,14 +78,14 @@ class TestCapaDemo(TransactionCase):
         self.assertTrue(repeat.capa_required)
         self.assertEqual(repeat.state, "in_progress")
         # The closed varnish nonconformity repeats nothing and is repeated by nothing.
-        varnish = self.read("iso_records_capa.iso_nonconformity_demo_varnish_runs")
+        varnish = self.as_manager("iso_records_capa.iso_nonconformity_demo_varnish_runs")
         self.assertFalse(varnish.is_repeat)
         self.assertNotIn(varnish, (first | repeat).repeat_ids)
 
     def test_supplier_request_accepted(self):
-        request = self.read("iso_records_capa.iso_supplier_request_demo_gas_lifts")
+        request = self.as_manager("iso_records_capa.iso_supplier_request_demo_gas_lifts")
         self.assertEqual(request.state, "accepted")
-        self.assertEqual(request.nonconformity_id, self.read("iso_records_capa.iso_nonconformity_demo_gas_lifts"))
+        self.assertEqual(request.nonconformity_id, self.as_manager("iso_records_capa.iso_nonconformity_demo_gas_lifts"))
         self.assertEqual(request.contact_id, self.portal_user.partner_id)
         self.assertEqual(request.date_sent, self.today)
         self.assertEqual(request.answered_by_id, self.portal_user)
@@ -97,7 +97,7 @@ class TestCapaDemo(TransactionCase):
         self.assertFalse(request.activity_ids.filtered(lambda activity: activity.user_id == self.manager))
 
     def test_supplier_request_sent_back_then_answered_again(self):
-        request = self.read("iso_records_capa.iso_supplier_request_demo_gas_lifts_repeat")
+        request = self.as_manager("iso_records_capa.iso_supplier_request_demo_gas_lifts_repeat")
         self.assertEqual(request.state, "answered")
         self.assertEqual(request.return_count, 1)
         self.assertIn("Operator error is not a root cause", request.returned_comment)
@@ -112,12 +112,12 @@ class TestCapaDemo(TransactionCase):
         self.assertGreater(request.deadline, self.today)
 
     def test_capa_in_progress(self):
-        capa = self.read("iso_records_capa.iso_capa_demo_gas_lifts")
+        capa = self.as_manager("iso_records_capa.iso_capa_demo_gas_lifts")
         self.assertEqual(capa.state, "action")
         self.assertEqual(
             capa.nonconformity_ids,
-            self.read("iso_records_capa.iso_nonconformity_demo_gas_lifts")
-            | self.read("iso_records_capa.iso_nonconformity_demo_gas_lifts_repeat"),
+            self.as_manager("iso_records_capa.iso_nonconformity_demo_gas_lifts")
+            | self.as_manager("iso_records_capa.iso_nonconformity_demo_gas_lifts_repeat"),
         )
         self.assertEqual(capa.why_ids.mapped("sequence"), [1, 2, 3, 4, 5])
         self.assertTrue(all(capa.why_ids.mapped("answer")))
@@ -145,7 +145,7 @@ class TestCapaDemo(TransactionCase):
         self.assertFalse(capa._iso_verifier_conflict())
 
     def test_capa_closed_effective(self):
-        capa = self.read("iso_records_capa.iso_capa_demo_varnish")
+        capa = self.as_manager("iso_records_capa.iso_capa_demo_varnish")
         self.assertEqual(capa.state, "closed")
         self.assertEqual(capa.closed_by_id, self.manager)
         self.assertEqual(capa.owner_user_id, self.manager)
@@ -167,7 +167,7 @@ class TestCapaDemo(TransactionCase):
         self.assertEqual(len(signatures), 1)
         self.assertEqual((signatures.signer_id, signatures.meaning), (self.manager, "closed"))
         self.assertFalse(capa.activity_ids)
-        nonconformity = self.read("iso_records_capa.iso_nonconformity_demo_varnish_runs")
+        nonconformity = self.as_manager("iso_records_capa.iso_nonconformity_demo_varnish_runs")
         self.assertEqual(nonconformity.capa_ids, capa)
         self.assertEqual(nonconformity.state, "closed")
         self.assertEqual(nonconformity.closed_by_id, self.manager)
