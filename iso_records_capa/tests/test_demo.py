@@ -188,4 +188,7 @@ class TestCapaDemoPortal(HttpCase):
         self.assertIn(answered.name, listing.text)
         detail = self.url_open(f"/my/iso/requests/{answered.id}")
         self.assertEqual(detail.status_code, 200)
-        self.assertIn("Operator error is not a root cause", detail.text)
+        # Its second answer, the one waiting for review, with its evidence.
+        self.assertIn("not enforced: a soft batch passed on the night shift", detail.text)
+        self.assertIn("seal_hardness_checks.txt", detail.text)
+        self.assertNotIn("Operator error.", detail.text)
