@@ -33,6 +33,9 @@
         "views/erp_nonconformity_views.xml",
     ],
     "post_init_hook": "post_init_hook",
+    "demo": [
+        "demo/iso_capa_demo.xml",
+    ],
     "assets": {
         "web.assets_tests": [
             "iso_records_capa/static/tests/tours/**/*",

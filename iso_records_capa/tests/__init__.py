@@ -6,3 +6,4 @@ from . import test_action_sync
 from . import test_action_kinds
 from . import test_action_escalation
 from . import test_ui_action
+from . import test_demo
