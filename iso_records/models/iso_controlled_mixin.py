@@ -96,6 +96,8 @@ class IsoControlledMixin(models.AbstractModel):
     _iso_author_field = "create_uid"
     # Fields whose old and new values go into the trail besides those with tracking=True.
     _iso_trail_extra_fields = ("state",)
+    # The ir.sequence code that numbers new records: their ``name`` (the reference) is "/" until then.
+    _iso_sequence_code = None
 
     company_id = fields.Many2one(
         "res.company", required=True, index=True, default=lambda self: self.env.company, tracking=True
@@ -625,6 +627,11 @@ class IsoControlledMixin(models.AbstractModel):
     @api.model
     def _iso_prepare_create(self, vals_list):
         """Fill what the model computes for new records (reference, retention policy, ...), in place."""
+        if self._iso_sequence_code:
+            sequence = self.env["ir.sequence"]
+            for vals in vals_list:
+                if vals.get("name", "/") == "/":
+                    vals["name"] = sequence.next_by_code(self._iso_sequence_code) or "/"
         self._iso_set_default_retention(vals_list)
 
     def write(self, vals):

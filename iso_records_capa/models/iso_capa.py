@@ -28,6 +28,7 @@ class IsoCapa(models.Model):
     _inherit = ["iso.controlled.mixin"]
     _order = "id desc"
     _rec_names_search = ["name", "title"]
+    _iso_sequence_code = "iso.capa"
     _iso_workflow_only = (
         "name",
         "state",
@@ -100,13 +101,6 @@ class IsoCapa(models.Model):
         for capa in self:
             parts = [capa.name if capa.name != "/" else "", capa.title or ""]
             capa.display_name = " ".join(part for part in parts if part)
-
-    @api.model
-    def _iso_prepare_create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("iso.capa") or "/"
-        return super()._iso_prepare_create(vals_list)
 
     @api.model
     def _iso_disposal_reference_sql(self):

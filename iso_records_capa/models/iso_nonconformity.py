@@ -40,6 +40,7 @@ class IsoNonconformity(models.Model):
     _inherit = ["iso.controlled.mixin"]
     _order = "date desc, id desc"
     _rec_names_search = ["name", "title"]
+    _iso_sequence_code = "iso.nonconformity"
     _iso_workflow_only = (
         "name",
         "state",
@@ -157,13 +158,6 @@ class IsoNonconformity(models.Model):
         for nonconformity in self:
             parts = [nonconformity.name if nonconformity.name != "/" else "", nonconformity.title or ""]
             nonconformity.display_name = " ".join(part for part in parts if part)
-
-    @api.model
-    def _iso_prepare_create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("iso.nonconformity") or "/"
-        return super()._iso_prepare_create(vals_list)
 
     def action_create_capa(self):
         """A CAPA answering these nonconformities, opened for its root-cause analysis."""

@@ -34,6 +34,7 @@ class IsoSupplierRequest(models.Model):
     _inherit = ["iso.controlled.mixin"]
     _order = "id desc"
     _rec_names_search = ["name", "title"]
+    _iso_sequence_code = "iso.supplier.request"
     _iso_workflow_only = (
         "name",
         "state",
@@ -94,13 +95,6 @@ class IsoSupplierRequest(models.Model):
         for request in self:
             parts = [request.name if request.name != "/" else "", request.title or ""]
             request.display_name = " ".join(part for part in parts if part)
-
-    @api.model
-    def _iso_prepare_create(self, vals_list):
-        for vals in vals_list:
-            if vals.get("name", "/") == "/":
-                vals["name"] = self.env["ir.sequence"].next_by_code("iso.supplier.request") or "/"
-        return super()._iso_prepare_create(vals_list)
 
     @api.model
     def _iso_disposal_reference_sql(self):

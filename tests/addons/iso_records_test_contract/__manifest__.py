@@ -12,6 +12,7 @@
         "security/iso_test_controlled_security.xml",
         "views/iso_test_controlled_views.xml",
         "data/mail_activity_type_data.xml",
+        "data/ir_sequence_data.xml",
     ],
     "installable": True,
     "application": False,

@@ -15,6 +15,7 @@ class IsoTestControlled(models.Model):
     _inherit = ["iso.controlled.mixin"]
     _order = "id desc"
     _iso_workflow_only = ("state", "verified_by_id")
+    _iso_sequence_code = "iso.test.controlled"
     _iso_locked_states = ("closed",)
     _iso_retention_event_of_state = {"closed": "closed"}
     _iso_retention_event_date_fields = {"closed": "closed_on"}
