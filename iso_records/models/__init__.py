@@ -40,3 +40,4 @@ from . import res_partner
 from . import ir_attachment
 from . import res_config_settings
 from . import mail_activity
+from . import iso_overview
