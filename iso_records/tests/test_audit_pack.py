@@ -7,6 +7,7 @@ from odoo import Command
 from odoo.exceptions import AccessError, UserError, ValidationError
 from odoo.tests import tagged
 
+from ..tools import workflow
 from .audit_pack_common import AuditPackMixin
 from .common import IsoRecordCase
 
@@ -125,7 +126,9 @@ class TestAuditPack(AuditPackMixin, IsoRecordCase):
         self.assertEqual(verification["anchor_hash"], last.hash if last else "none")
         scope = json.loads(archive.read("pack.json"))
         self.assertEqual(scope["counts"]["records"], 2)
-        self.assertEqual(scope["counts"]["sources"], {"documents": 1, "records": 1})
+        # The other addons' sources are there too, when installed, with nothing in this scope.
+        self.assertEqual((scope["counts"]["sources"]["documents"], scope["counts"]["sources"]["records"]), (1, 1))
+        self.assertEqual(sum(scope["counts"]["sources"].values()), 2)
         self.assertEqual(sorted(scope["clauses"]), ["7.1", "7.5"])
 
     def test_verification_is_packed_with_its_anchor(self):
@@ -225,3 +228,33 @@ class TestAuditPack(AuditPackMixin, IsoRecordCase):
         self.assertEqual((pack.state, pack.record_count, pack.requested_by_id), ("draft", 0, self.iso_manager))
         with self.refused(UserError, "set by building the pack"):
             pack.write({"state": "done"})
+
+    def test_overview_links_to_a_new_pack_for_those_who_build_packs(self):
+        overview = self.env["iso.overview"]
+        for user, shown in (
+            (self.iso_manager, True),
+            (self.iso_auditor, True),
+            (self.iso_administrator, True),
+            (self.iso_user, False),
+        ):
+            links = [link["key"] for link in overview.with_user(user).get_overview()["links"]]
+            self.assertEqual("audit_pack" in links, shown, user.login)
+        link = next(link for link in overview._iso_overview_links() if link["key"] == "audit_pack")
+        self.assertEqual(self.env.ref(link["action"]).res_model, "iso.audit.pack")
+
+    def test_sync_limit_is_a_setting(self):
+        settings = self.env["res.config.settings"].create({"iso_audit_pack_sync_limit": 3})
+        settings.execute()
+        self.assertEqual(self.env["ir.config_parameter"].sudo().get_param("iso_records.audit_pack_sync_limit"), "3")
+        with self.refused(ValidationError, "cannot be negative"):
+            self.env["res.config.settings"].create({"iso_audit_pack_sync_limit": -1})
+
+    def test_pack_left_building_by_a_dead_worker_is_built_again(self):
+        record = self.filed(self.iso_user, self.date_from + timedelta(days=3))
+        pack = self.new_pack(self.iso_manager, clause_ids=[Command.set(self.clause_7_1.ids)])
+        # A worker took it, committed its first batch and died: the pack is building, and nobody holds its lock.
+        workflow(pack.sudo()).write({"state": "running", "progress_done": 1, "progress_total": 2})
+        self.env["iso.audit.pack"]._cron_build_queued()
+        self.assertEqual(pack.state, "done")
+        self.assertEqual(self.packed_ids(self.open_zip(pack)), set(record.ids))
+        self.assertEqual(len(self.export_events(record, pack)), 1)
