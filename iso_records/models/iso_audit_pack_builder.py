@@ -41,11 +41,13 @@ def safe_name(text, fallback="file"):
 
 
 class _HashedZip:
-    """A ZIP being written to a temporary file, with the SHA-256 of each file as it is written."""
+    """A ZIP being written to a temporary file, with the SHA-256 of each file as it is written; the manifest
+    lines wait in a temporary file of their own, not in memory."""
 
     def __init__(self, path):
         self.zip = zipfile.ZipFile(path, "w", compression=zipfile.ZIP_DEFLATED, compresslevel=1, allowZip64=True)
-        self.hashes = []  # (path, sha256), the manifest in the order files were written
+        self.manifest = tempfile.TemporaryFile(mode="w+", encoding="utf-8", newline="\n")
+        self.count = 0
 
     def write_chunks(self, name, chunks):
         digest = hashlib.sha256()
@@ -53,14 +55,25 @@ class _HashedZip:
             for chunk in chunks:
                 digest.update(chunk)
                 entry.write(chunk)
-        self.hashes.append((name, digest.hexdigest()))
+        # sha256sum's format: the digest, two spaces (text mode), the path.
+        self.manifest.write(f"{digest.hexdigest()}  {name}\n")
+        self.count += 1
         return digest.hexdigest()
 
     def write_bytes(self, name, data):
         return self.write_chunks(name, [data])
 
+    def write_manifest(self, name):
+        """The manifest itself, last, copied from its temporary file; it lists every other file."""
+        self.manifest.seek(0)
+        with self.zip.open(name, "w", force_zip64=True) as entry:
+            while chunk := self.manifest.read(CHUNK_SIZE):
+                entry.write(chunk.encode())
+        self.count += 1
+
     def close(self):
         self.zip.close()
+        self.manifest.close()
 
 
 def file_chunks(path):
@@ -247,11 +260,11 @@ class IsoAuditPack(models.Model):
                 archive.write_bytes("trail/verification.json", self._iso_verification_json())
                 index_rows.seek(0)
                 archive.write_chunks("index.pdf", self._iso_index_pdf(csv.reader(index_rows), counts))
-                pack_json = json.dumps(self._iso_pack_json(counts, len(archive.hashes) + 2), indent=1).encode()
+                # pack.json counts itself and the manifest.
+                pack_json = json.dumps(self._iso_pack_json(counts, archive.count + 2), indent=1).encode()
                 archive.write_bytes("pack.json", pack_json)
-                manifest = "".join(f"{digest}  {name}\n" for name, digest in archive.hashes)
-                archive.zip.writestr("manifest.sha256", manifest)
-                files = len(archive.hashes) + 1
+                archive.write_manifest("manifest.sha256")
+                files = archive.count
             finally:
                 archive.close()
         return counts, files
