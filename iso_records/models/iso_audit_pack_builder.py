@@ -7,6 +7,8 @@ import re
 import tempfile
 import zipfile
 
+from markupsafe import Markup
+
 from odoo import fields, models
 from odoo.tools import split_every
 
@@ -227,14 +229,18 @@ class IsoAuditPack(models.Model):
         reason = self.name
         for __, records in scope:
             records._iso_trail_log("export", reason=reason)
+        url = f"/web/content/{self.sudo().attachment_id.id}?download=true"
         self._iso_notify_requester(
-            self.env._(
-                "The audit pack %(pack)s is ready: %(records)s records, %(files)s files. "
-                "Download it from the pack: /web/content/%(attachment)s?download=true",
-                pack=self.name,
-                records=counts["records"],
-                files=files,
-                attachment=self.sudo().attachment_id.id,
+            Markup("%s <a href='%s'>%s</a>")
+            % (
+                self.env._(
+                    "The audit pack %(pack)s is ready: %(records)s records, %(files)s files.",
+                    pack=self.name,
+                    records=counts["records"],
+                    files=files,
+                ),
+                url,
+                self.env._("Download it"),
             )
         )
 
