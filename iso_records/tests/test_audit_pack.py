@@ -92,6 +92,14 @@ class TestAuditPack(AuditPackMixin, IsoRecordCase):
         self.assertEqual(pack.record_count, 2)
         self.assertEqual(pack.file_count, len(archive.namelist()))
         self.assertEqual(pack.zip_sha256, hashlib.sha256(pack.sudo().attachment_id.raw).hexdigest())
+        # Moved into the filestore at its SHA-1 path, with what Odoo would have computed from its bytes.
+        attachment = pack.sudo().attachment_id
+        raw = attachment.raw
+        self.assertEqual(
+            (attachment.checksum, attachment.file_size, attachment.mimetype),
+            (hashlib.sha1(raw).hexdigest(), len(raw), "application/zip"),
+        )
+        self.assertEqual(attachment.store_fname, f"{attachment.checksum[:2]}/{attachment.checksum}")
 
         # The document as it was in force at the period's end: revision 1, not today's revision 2.
         revision = fixture["document"].revision_id
@@ -258,3 +266,16 @@ class TestAuditPack(AuditPackMixin, IsoRecordCase):
         self.assertEqual(pack.state, "done")
         self.assertEqual(self.packed_ids(self.open_zip(pack)), set(record.ids))
         self.assertEqual(len(self.export_events(record, pack)), 1)
+
+    def test_pack_is_stored_in_the_database_when_attachments_are(self):
+        self.env["ir.config_parameter"].sudo().set_param("ir_attachment.location", "db")
+        record = self.filed(self.iso_user, self.date_from + timedelta(days=4))
+        self.assertFalse(record.revision_id.attachment_ids.store_fname)
+        pack = self.build(self.new_pack(self.iso_manager, clause_ids=[Command.set(self.clause_7_1.ids)]))
+        attachment = pack.sudo().attachment_id
+        self.assertFalse(attachment.store_fname)
+        self.assertEqual(pack.zip_sha256, hashlib.sha256(attachment.raw).hexdigest())
+        archive = self.open_zip(pack)
+        log_name = next(name for name in archive.namelist() if name.endswith("log.txt"))
+        self.assertEqual(archive.read(log_name), f"log of {self.date_from + timedelta(days=4)}".encode())
+        self.assert_manifest_matches(archive)
