@@ -13,6 +13,7 @@
     "data": [
         "security/iso_records_security.xml",
         "security/ir.model.access.csv",
+        "security/iso_audit_pack_security.xml",
         "data/iso_standard_data.xml",
         "data/iso.clause.csv",
         "data/iso_record_type_data.xml",
@@ -20,6 +21,7 @@
         "data/iso_retention_policy_data.xml",
         "data/ir_sequence_data.xml",
         "data/mail_activity_type_data.xml",
+        "data/iso_audit_pack_data.xml",
         "data/ir_cron_data.xml",
         "views/iso_standard_views.xml",
         "views/iso_clause_views.xml",
@@ -48,6 +50,8 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/iso_audit_pack_views.xml",
+        "views/res_config_settings_audit_pack_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -41,3 +41,8 @@ from . import ir_attachment
 from . import res_config_settings
 from . import mail_activity
 from . import iso_overview
+from . import iso_audit_pack
+from . import iso_audit_pack_builder
+from . import iso_audit_pack_index
+from . import res_config_settings_audit_pack
+from . import iso_overview_audit_pack
