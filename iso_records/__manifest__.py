@@ -13,6 +13,7 @@
     "data": [
         "security/iso_records_security.xml",
         "security/ir.model.access.csv",
+        "security/iso_self_check_security.xml",
         "data/iso_standard_data.xml",
         "data/iso.clause.csv",
         "data/iso_record_type_data.xml",
@@ -48,6 +49,7 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/iso_self_check_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -55,6 +57,7 @@
         "demo/iso_risk_demo.xml",
         "demo/iso_competence_demo.xml",
         "demo/iso_disposal_demo.xml",
+        "demo/iso_self_check_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

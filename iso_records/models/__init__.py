@@ -41,3 +41,7 @@ from . import ir_attachment
 from . import res_config_settings
 from . import mail_activity
 from . import iso_overview
+from . import iso_self_check
+from . import iso_self_check_line
+from . import iso_self_check_checks
+from . import iso_overview_self_check

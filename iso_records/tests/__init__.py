@@ -21,3 +21,4 @@ from . import test_ui_competence
 from . import test_ui_lists
 from . import test_iso_roles
 from . import test_ui_roles
+from . import test_self_check

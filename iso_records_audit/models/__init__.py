@@ -31,3 +31,4 @@ from . import iso_management_review_schedule
 from . import iso_management_review_inputs
 from . import iso_management_review_hold
 from . import iso_management_review_minutes
+from . import iso_self_check
