@@ -26,3 +26,4 @@ from . import test_scorecard
 from . import test_ui_action
 from . import test_ui_portal
 from . import test_ui_raise
+from . import test_self_check
