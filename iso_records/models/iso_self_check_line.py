@@ -1,6 +1,6 @@
 import json
 
-from odoo import fields, models
+from odoo import api, fields, models
 from odoo.exceptions import UserError
 
 from ..tools import one_record
@@ -19,12 +19,20 @@ class IsoSelfCheckLine(models.Model):
     company_id = fields.Many2one(related="run_id.company_id", store=True, index=True)
     sequence = fields.Integer(default=100, readonly=True)
     check_key = fields.Char(string="Check", required=True, readonly=True)
-    name = fields.Char(string="Check Name", required=True, readonly=True, translate=False)
+    name = fields.Char(string="Check Name", required=True, readonly=True)
     clause = fields.Char(readonly=True, help="The requirement the check is about, such as ISO 9001 7.5.2.")
     passed = fields.Boolean(readonly=True)
+    result = fields.Selection(
+        [("passed", "Passed"), ("failed", "Failed")], compute="_compute_result", store=True, string="Result"
+    )
     item_count = fields.Integer(string="Items", readonly=True)
     res_model = fields.Char(string="Items Model", readonly=True)
     domain = fields.Text(string="Items Domain", readonly=True, default="[]")
+
+    @api.depends("passed")
+    def _compute_result(self):
+        for line in self:
+            line.result = "passed" if line.passed else "failed"
 
     def action_view_items(self):
         """The failing items as the current user sees them: their own access applies, so a confidential record
