@@ -22,9 +22,7 @@ class IsoSelfCheckLine(models.Model):
     name = fields.Char(string="Check Name", required=True, readonly=True)
     clause = fields.Char(readonly=True, help="The requirement the check is about, such as ISO 9001 7.5.2.")
     passed = fields.Boolean(readonly=True)
-    result = fields.Selection(
-        [("passed", "Passed"), ("failed", "Failed")], compute="_compute_result", store=True, string="Result"
-    )
+    result = fields.Selection([("passed", "Passed"), ("failed", "Failed")], compute="_compute_result", store=True)
     item_count = fields.Integer(string="Items", readonly=True)
     res_model = fields.Char(string="Items Model", readonly=True)
     domain = fields.Text(string="Items Domain", readonly=True, default="[]")
