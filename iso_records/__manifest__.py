@@ -14,6 +14,7 @@
         "security/iso_records_security.xml",
         "security/ir.model.access.csv",
         "security/iso_audit_pack_security.xml",
+        "security/iso_self_check_security.xml",
         "data/iso_standard_data.xml",
         "data/iso.clause.csv",
         "data/iso_record_type_data.xml",
@@ -52,6 +53,7 @@
         "views/res_users_views.xml",
         "views/iso_audit_pack_views.xml",
         "views/res_config_settings_audit_pack_views.xml",
+        "views/iso_self_check_views.xml",
         "views/menus.xml",
     ],
     "demo": [
@@ -59,6 +61,7 @@
         "demo/iso_risk_demo.xml",
         "demo/iso_competence_demo.xml",
         "demo/iso_disposal_demo.xml",
+        "demo/iso_self_check_demo.xml",
     ],
     "assets": {
         "web.assets_backend": [

@@ -35,6 +35,7 @@
     "post_init_hook": "post_init_hook",
     "demo": [
         "demo/iso_capa_demo.xml",
+        "demo/iso_self_check_demo.xml",
     ],
     "assets": {
         "web.assets_tests": [

@@ -46,3 +46,7 @@ from . import iso_audit_pack_builder
 from . import iso_audit_pack_index
 from . import res_config_settings_audit_pack
 from . import iso_overview_audit_pack
+from . import iso_self_check
+from . import iso_self_check_line
+from . import iso_self_check_checks
+from . import iso_overview_self_check

@@ -23,3 +23,4 @@ from . import test_ui_management_review
 from . import test_migration_line_files
 from . import test_audit_finding_search
 from . import test_audit_pack
+from . import test_self_check

@@ -29,3 +29,4 @@ from . import hr_employee_public
 from . import iso_record
 from . import iso_audit_finding
 from . import iso_audit_pack
+from . import iso_self_check
