@@ -145,7 +145,9 @@ class IsoAuditPack(models.Model):
                     "reference": record.name,
                     "title": revision.title or record.title,
                     "revision": str(revision.number or record.revision_number),
-                    "state": states.get(record.state, ""),
+                    # A document is packed as the revision in force at the period's end: it was effective then,
+                    # whatever it is today (superseded by a later revision, say).
+                    "state": states["effective"] if record.kind == "document" else states.get(record.state, ""),
                     "approver": revision.approver_id.name or (signature.signer_name if signature else ""),
                     "signed_at": signature.signed_at if signature else False,
                     "content_hash": revision.content_hash or "",

@@ -109,6 +109,10 @@ class TestAuditPack(AuditPackMixin, IsoRecordCase):
         index = self.index_text(archive)
         self.assertIn(revision.content_hash, index)
         self.assertNotIn(fixture["revised"].revision_id.content_hash, index)
+        # Superseded today, but effective at the period's end: the index says what was in force then.
+        self.assertEqual(fixture["document"].state, "superseded")
+        self.assertIn("Effective", index)
+        self.assertNotIn("Superseded", index)
         for record in included:
             self.assertIn(record.name, index)
 
