@@ -48,6 +48,7 @@
         "views/product_template_views.xml",
         "views/res_partner_views.xml",
         "views/res_users_views.xml",
+        "views/iso_overview_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -41,3 +41,5 @@ from . import ir_attachment
 from . import res_config_settings
 from . import mail_activity
 from . import iso_overview
+from . import iso_overview_tiles
+from . import iso_overview_charts

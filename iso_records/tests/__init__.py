@@ -21,3 +21,5 @@ from . import test_ui_competence
 from . import test_ui_lists
 from . import test_iso_roles
 from . import test_ui_roles
+from . import test_overview
+from . import test_ui_overview
