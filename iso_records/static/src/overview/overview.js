@@ -98,14 +98,10 @@ export class IsoOverview extends Component {
         }));
     }
 
-    /** Heat map cells coloured by their count relative to the largest. */
+    /** Heat map cells: the more risks, the more opaque their colour (relative to the fullest cell). */
     heatCellStyle(chart, value) {
-        if (!value) {
-            return "";
-        }
         const highest = Math.max(1, ...chart.series.flatMap((serie) => serie.values));
-        const alpha = 0.2 + 0.8 * (value / highest);
-        return `background-color: rgba(var(--bs-danger-rgb), ${alpha.toFixed(2)});`;
+        return `opacity: ${(0.2 + 0.6 * (value / highest)).toFixed(2)};`;
     }
 
     get emptyText() {
