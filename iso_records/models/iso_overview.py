@@ -2,6 +2,7 @@ from collections import defaultdict
 
 from odoo import api, models
 from odoo.exceptions import UserError
+from odoo.osv import expression as Domain
 from odoo.tools import SQL
 
 from ..tools import text_argument
@@ -66,8 +67,14 @@ class IsoOverview(models.AbstractModel):
         model_name = item.get("model")
         return not model_name or self.env[model_name].has_access("read")
 
+    def _iso_overview_shown_sections(self):
+        return {section["key"] for section in self._iso_overview_sections() if self._iso_overview_shown(section)}
+
     def _iso_overview_visible_tiles(self):
-        return [tile for tile in self._iso_overview_tiles() if self._iso_overview_shown(tile)]
+        """The tiles the user sees: shown themselves and in a section shown to them (open_tile opens no other)."""
+        sections = self._iso_overview_shown_sections()
+        tiles = self._iso_overview_tiles()
+        return [tile for tile in tiles if tile["section"] in sections and self._iso_overview_shown(tile)]
 
     def _iso_overview_counts(self, tiles):
         """{tile key: count} with the current user's access: one query per model, a COUNT FILTER per tile."""
@@ -77,26 +84,34 @@ class IsoOverview(models.AbstractModel):
         counts = {}
         for model_name, model_tiles in tiles_by_model.items():
             model = self.env[model_name]
-            visible = model._search([])
             filters = []
             for tile in model_tiles:
                 tile_query = model.with_context(active_test=False)._where_calc(tile["domain"])
-                if tile_query._joins or tile_query.from_clause.code != visible.from_clause.code:
+                if tile_query._joins:
                     counts[tile["key"]] = model.search_count(tile["domain"])
                     continue
-                filters.append((tile["key"], tile_query.where_clause))
+                filters.append((tile, tile_query))
             if not filters:
+                continue
+            # Only the rows some tile counts are read with the user's access: a model that filters its
+            # search in Python (mail.activity) would otherwise read every row of its table.
+            visible = model._search(Domain.OR([tile["domain"] for tile, __ in filters]))
+            if model._active_name and model.env.context.get("active_test", True):
+                visible.add_where(model._where_calc([(model._active_name, "=", True)]).where_clause)
+            if visible.from_clause.code != filters[0][1].from_clause.code:
+                # The user's record rules join other tables: count each tile on its own.
+                counts.update((tile["key"], model.search_count(tile["domain"])) for tile, __ in filters)
                 continue
             self.env.cr.execute(
                 SQL(
                     "SELECT %s FROM %s WHERE %s",
-                    SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", where) for __, where in filters),
+                    SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", query.where_clause) for __, query in filters),
                     visible.from_clause,
                     visible.where_clause,
                 )
             )
             row = self.env.cr.fetchone()
-            counts.update((key, count) for (key, __), count in zip(filters, row, strict=True))
+            counts.update((tile["key"], count) for (tile, __), count in zip(filters, row, strict=True))
         return counts
 
     @api.model
@@ -125,8 +140,9 @@ class IsoOverview(models.AbstractModel):
             if section_tiles:
                 sections.append({"key": section["key"], "title": section["title"], "tiles": section_tiles})
         charts = []
+        shown_sections = self._iso_overview_shown_sections()
         for chart in sorted(self._iso_overview_charts(), key=lambda item: item.get("sequence", 100)):
-            if self._iso_overview_shown(chart):
+            if chart.get("section", "system") in shown_sections and self._iso_overview_shown(chart):
                 charts.append(
                     {
                         "key": chart["key"],
@@ -158,5 +174,8 @@ class IsoOverview(models.AbstractModel):
             action = {"type": "ir.actions.act_window", "res_model": model._name, "view_mode": "list,form"}
         list_context = model._iso_linked_list_context() if hasattr(model, "_iso_linked_list_context") else {}
         context = {name: value for name, value in list_context.items() if not name.startswith("search_default_")}
-        action.update(name=tile["label"], domain=tile["domain"], context=context, target="current")
+        # The web client titles the breadcrumb with display_name, which _for_xml_id fills with the action's name.
+        action.update(
+            name=tile["label"], display_name=tile["label"], domain=tile["domain"], context=context, target="current"
+        )
         return action

@@ -24,3 +24,5 @@ from . import test_ui_roles
 from . import test_audit_pack
 from . import test_ui_audit_pack
 from . import test_self_check
+from . import test_overview
+from . import test_ui_overview
