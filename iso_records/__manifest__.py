@@ -54,6 +54,7 @@
         "views/iso_audit_pack_views.xml",
         "views/res_config_settings_audit_pack_views.xml",
         "views/iso_self_check_views.xml",
+        "views/iso_evidence_map_views.xml",
         "views/menus.xml",
     ],
     "demo": [

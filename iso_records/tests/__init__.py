@@ -24,3 +24,4 @@ from . import test_ui_roles
 from . import test_audit_pack
 from . import test_ui_audit_pack
 from . import test_self_check
+from . import test_evidence_map
