@@ -105,20 +105,24 @@ class IsoClause(models.Model):
         return {clause.id: len(record_ids[clause.id]) for clause in clauses}
 
     @api.model
-    def _iso_evidence_map_standard(self, standard_id):
-        """The standard asked for (readable), or the first standard with clauses when none is given."""
-        standards = self.env["iso.standard"]
+    def _iso_evidence_map_standards(self):
+        """{standard: number of clauses} of the standards with clauses, in the standards' order."""
+        counts = dict(self._read_group([], ["standard_id"], ["__count"]))
+        standards = self.env["iso.standard"].browse([standard.id for standard in counts]).sorted()
+        return {standard: counts[standard] for standard in standards}
+
+    @api.model
+    def _iso_evidence_map_standard(self, standard_id, standards):
+        """The standard asked for (readable), or the first of ``standards`` when none is given."""
         if standard_id in (None, False):
-            groups = self._read_group([], ["standard_id"], [])
-            readable = standards.browse([standard.id for (standard,) in groups]).exists()
-            return readable.sorted()[:1]
+            return next(iter(standards), self.env["iso.standard"])
         if isinstance(standard_id, bool) or not isinstance(standard_id, int):
             raise UserError(
                 self.env._(
                     "Standard: expected the id of a standard (a whole number), got %(value)r.", value=standard_id
                 )
             )
-        standard = standards.search([("id", "=", standard_id)])
+        standard = self.env["iso.standard"].search([("id", "=", standard_id)])
         if not standard:
             raise UserError(
                 self.env._("Standard: there is no standard with id %(id)s that you can read.", id=standard_id)
@@ -154,12 +158,8 @@ class IsoClause(models.Model):
         """The evidence map of a standard (the first with clauses when none is given): its clauses in the
         standard's order, each with its count per column, ``gap`` (no covering evidence) and ``flagged``
         (open findings or the like). A constant number of queries whatever the number of clauses."""
-        standard = self._iso_evidence_map_standard(standard_id)
-        groups = self._read_group([], ["standard_id"], ["__count"])
-        standards = [
-            {"id": group_standard.id, "name": group_standard.display_name, "clause_count": count}
-            for group_standard, count in sorted(groups, key=lambda group: group[0].display_name or "")
-        ]
+        standards = self._iso_evidence_map_standards()
+        standard = self._iso_evidence_map_standard(standard_id, standards)
         columns = self._iso_evidence_map_visible_columns()
         clauses = self.search([("standard_id", "=", standard.id)]) if standard else self.browse()
         counts = {column["key"]: self._iso_evidence_map_counts(column, clauses) for column in columns}
@@ -182,7 +182,9 @@ class IsoClause(models.Model):
             )
         return {
             "standard": {"id": standard.id, "name": standard.display_name} if standard else False,
-            "standards": standards,
+            "standards": [
+                {"id": each.id, "name": each.display_name, "clause_count": count} for each, count in standards.items()
+            ],
             "columns": [
                 {
                     "key": column["key"],
