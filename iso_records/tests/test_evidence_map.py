@@ -203,3 +203,13 @@ class TestEvidenceMap(EvidenceMapCase):
         self.assertIn("evidence_map", [link["key"] for link in links])
         link = next(link for link in self.env["iso.overview"]._iso_overview_links() if link["key"] == "evidence_map")
         self.assertEqual(self.env.ref(link["action"]).tag, "iso_records.evidence_map")
+
+    def test_audit_pack_offered_to_who_may_build_one(self):
+        self.assertTrue(self.env.ref("iso_records.iso_audit_pack_new_action", raise_if_not_found=False))
+        for user in (self.iso_user, self.iso_manager, self.iso_auditor):
+            with self.subTest(user=user.login):
+                self.assertEqual(
+                    self.evidence_map(user)["audit_pack"],
+                    self.env["iso.audit.pack"].with_user(user).has_access("create"),
+                )
+        self.assertTrue(self.evidence_map(self.iso_manager)["audit_pack"])
