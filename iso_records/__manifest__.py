@@ -55,6 +55,7 @@
         "views/res_config_settings_audit_pack_views.xml",
         "views/iso_self_check_views.xml",
         "views/iso_overview_views.xml",
+        "views/iso_evidence_map_views.xml",
         "views/menus.xml",
     ],
     "demo": [

@@ -52,3 +52,5 @@ from . import iso_self_check_checks
 from . import iso_overview_self_check
 from . import iso_overview_tiles
 from . import iso_overview_charts
+from . import iso_clause_evidence_map
+from . import iso_overview_evidence_map

@@ -26,3 +26,5 @@ from . import test_ui_audit_pack
 from . import test_self_check
 from . import test_overview
 from . import test_ui_overview
+from . import test_evidence_map
+from . import test_ui_evidence_map

@@ -30,3 +30,4 @@ from . import iso_record
 from . import iso_audit_finding
 from . import iso_audit_pack
 from . import iso_self_check
+from . import iso_clause_evidence_map
