@@ -84,3 +84,26 @@ def linked_ids(commands):
         elif isinstance(command, (list, tuple)) and command and command[0] == 4:
             ids.add(command[1])
     return ids
+
+
+def counted_list_action(model, name, domain, action_xmlid=None):
+    """The list of exactly ``domain`` of ``model``, which a tile, a cell or a check counted: the model's ISO
+    list (or the action ``action_xmlid``) without its default search filters, which would hide part of it."""
+    if action_xmlid:
+        action = model.env["ir.actions.act_window"]._for_xml_id(action_xmlid)
+    elif hasattr(model, "_iso_list_action"):
+        action = model._iso_list_action()
+    else:
+        action = {"type": "ir.actions.act_window", "res_model": model._name, "view_mode": "list,form"}
+    list_context = model._iso_linked_list_context() if hasattr(model, "_iso_linked_list_context") else {}
+    action.pop("res_id", None)
+    # The web client titles the breadcrumb with display_name, which _for_xml_id fills with the action's name.
+    action.update(
+        name=name,
+        display_name=name,
+        res_model=model._name,
+        domain=domain,
+        context={key: value for key, value in list_context.items() if not key.startswith("search_default_")},
+        target="current",
+    )
+    return action

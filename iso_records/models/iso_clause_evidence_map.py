@@ -5,7 +5,7 @@ from dateutil.relativedelta import relativedelta
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import text_argument
+from ..tools import counted_list_action, text_argument
 
 AUDIT_PACK_ACTION = "iso_records.iso_audit_pack_new_action"
 
@@ -203,20 +203,11 @@ class IsoClause(models.Model):
         """The list a cell counts: same model, same domain, no default filter that would hide part of it."""
         clause = self._iso_evidence_map_clause(clause_id)
         column = self._iso_evidence_map_column(column_key)
-        model = self.env[column["model"]]
-        action = model._iso_list_action()
-        context = {
-            name: value
-            for name, value in model._iso_linked_list_context().items()
-            if not name.startswith("search_default_")
-        }
-        action.update(
-            name=self.env._("%(column)s for %(clause)s", column=column["label"], clause=clause.display_name),
-            domain=self._iso_evidence_map_cell_domain(column, clause.ids),
-            context=context,
-            target="current",
+        return counted_list_action(
+            self.env[column["model"]],
+            self.env._("%(column)s for %(clause)s", column=column["label"], clause=clause.display_name),
+            self._iso_evidence_map_cell_domain(column, clause.ids),
         )
-        return action
 
     @api.model
     def open_clause_evidence(self, clause_id):

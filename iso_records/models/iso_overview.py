@@ -5,7 +5,7 @@ from odoo.exceptions import UserError
 from odoo.osv import expression as Domain
 from odoo.tools import SQL
 
-from ..tools import text_argument
+from ..tools import counted_list_action, text_argument
 
 MANAGERS_AUDITORS = "iso_records.group_iso_manager,iso_records.group_iso_auditor"
 
@@ -165,17 +165,4 @@ class IsoOverview(models.AbstractModel):
         tile = next((tile for tile in self._iso_overview_visible_tiles() if tile["key"] == key), None)
         if not tile:
             raise UserError(self.env._("There is no overview tile %(key)s for you.", key=key))
-        model = self.env[tile["model"]]
-        if tile.get("action"):
-            action = self.env["ir.actions.act_window"]._for_xml_id(tile["action"])
-        elif hasattr(model, "_iso_list_action"):
-            action = model._iso_list_action()
-        else:
-            action = {"type": "ir.actions.act_window", "res_model": model._name, "view_mode": "list,form"}
-        list_context = model._iso_linked_list_context() if hasattr(model, "_iso_linked_list_context") else {}
-        context = {name: value for name, value in list_context.items() if not name.startswith("search_default_")}
-        # The web client titles the breadcrumb with display_name, which _for_xml_id fills with the action's name.
-        action.update(
-            name=tile["label"], display_name=tile["label"], domain=tile["domain"], context=context, target="current"
-        )
-        return action
+        return counted_list_action(self.env[tile["model"]], tile["label"], tile["domain"], tile.get("action"))

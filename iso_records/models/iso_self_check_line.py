@@ -3,7 +3,7 @@ import json
 from odoo import api, fields, models
 from odoo.exceptions import UserError
 
-from ..tools import one_record
+from ..tools import counted_list_action, one_record
 
 
 class IsoSelfCheckLine(models.Model):
@@ -41,17 +41,4 @@ class IsoSelfCheckLine(models.Model):
             raise UserError(self.env._("%(check)s has no items to open.", check=line.name))
         model = self.env[line.res_model]
         model.check_access("read")
-        if hasattr(model, "_iso_list_action"):
-            action = model._iso_list_action()
-        else:
-            action = {"type": "ir.actions.act_window", "res_model": model._name, "view_mode": "list,form"}
-        context = model._iso_linked_list_context() if hasattr(model, "_iso_linked_list_context") else {}
-        action.update(
-            name=line.name,
-            res_model=model._name,
-            domain=json.loads(line.domain or "[]"),
-            context={name: value for name, value in context.items() if not name.startswith("search_default_")},
-            target="current",
-        )
-        action.pop("res_id", None)
-        return action
+        return counted_list_action(model, line.name, json.loads(line.domain or "[]"))
