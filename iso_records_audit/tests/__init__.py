@@ -24,3 +24,4 @@ from . import test_migration_line_files
 from . import test_audit_finding_search
 from . import test_audit_pack
 from . import test_self_check
+from . import test_overview
