@@ -168,7 +168,7 @@ class IsoOverview(models.AbstractModel):
         months = self._iso_chart_months()
         nonconformities = self.env["iso.nonconformity"]
         groups = nonconformities._read_group([("date", ">=", months[0])], ["date:month", "source"], ["__count"])
-        counts = {(month.date() if hasattr(month, "date") else month, source): count for month, source, count in groups}
+        counts = {(month, source): count for month, source, count in groups}
         sources = nonconformities._fields["source"]._description_selection(self.env)
         return {
             "kind": "stacked_bar",
