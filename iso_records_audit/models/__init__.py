@@ -34,3 +34,4 @@ from . import iso_management_review_minutes
 from . import iso_audit_pack
 from . import iso_self_check
 from . import iso_clause_evidence_map
+from . import iso_overview

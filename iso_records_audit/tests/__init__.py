@@ -25,3 +25,4 @@ from . import test_audit_finding_search
 from . import test_audit_pack
 from . import test_self_check
 from . import test_evidence_map
+from . import test_overview

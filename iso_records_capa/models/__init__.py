@@ -31,3 +31,5 @@ from . import iso_audit_finding
 from . import iso_audit_pack
 from . import iso_self_check
 from . import iso_clause_evidence_map
+from . import iso_supplier_request_overdue
+from . import iso_overview

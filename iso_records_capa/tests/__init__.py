@@ -28,3 +28,4 @@ from . import test_ui_portal
 from . import test_ui_raise
 from . import test_audit_pack
 from . import test_self_check
+from . import test_overview
