@@ -1,0 +1,125 @@
+"""The overview's figures in hand-written SQL, for ``bench_overview.py``: each tile's count and each chart's values,
+with the record rules of an ISO manager (not an administrator, not an auditor) written out by hand rather than
+taken from the ORM. Read ``iso_records/models/iso_controlled_mixin.py`` (``_iso_access_domain``) and the models'
+``ir.rule`` records: what is visible here must be what they let the manager read.
+
+Run as the superuser: nothing here goes through the ORM but the cursor.
+"""
+
+from datetime import date, timedelta
+
+from odoo.tools import SQL
+
+
+class RawOverview:
+    def __init__(self, env, user, company):
+        self.env = env
+        self.cr = env.cr
+        self.uid = user.id
+        self.companies = company.ids
+        self.today = date.today()
+
+    # ------------------------------------------------------------------
+    # The manager's visibility, written out
+    # ------------------------------------------------------------------
+    def my_employees(self):
+        return SQL("(SELECT id FROM hr_employee WHERE user_id = %s)", self.uid)
+
+    def my_departments(self):
+        """The departments of the manager's employees and their sub-departments (``child_of``)."""
+        return SQL(
+            """(SELECT sub.id FROM hr_department sub JOIN hr_department mine
+                   ON sub.parent_path LIKE mine.parent_path || %s
+                WHERE mine.id IN (SELECT department_id FROM hr_employee WHERE user_id = %s))""",
+            "%",
+            self.uid,
+        )
+
+    def my_team(self):
+        return SQL(
+            """(SELECT member.id FROM hr_employee member JOIN hr_employee boss ON boss.id = member.parent_id
+                WHERE boss.user_id = %s)""",
+            self.uid,
+        )
+
+    def readable(self, model, alias="t", extra=()):
+        """The company rule, the active test and the confidentiality policy of ``model`` for the manager;
+        ``extra``: the model's participant and reader conditions (SQL on ``alias``). Only the table, column and
+        relation names are read from the registry."""
+        records = self.env[model]
+        t = SQL.identifier(alias)
+        uid = self.uid
+        readers = records._fields["reader_user_ids"]
+        branches = [
+            SQL("%s.confidentiality IN ('public', 'internal')", t),
+            SQL("%s.owner_user_id = %s", t, uid),
+            SQL(
+                "%s.id IN (SELECT %s FROM %s WHERE %s = %s)",
+                t,
+                SQL.identifier(readers.column1),
+                SQL.identifier(readers.relation),
+                SQL.identifier(readers.column2),
+                uid,
+            ),
+            SQL(
+                "(%s.confidentiality = 'confidential' AND (%s.%s = %s OR %s.employee_id IN %s))",
+                t,
+                t,
+                SQL.identifier(records._iso_author_field),
+                uid,
+                t,
+                self.my_employees(),
+            ),
+            *extra,
+            SQL(
+                "(%s.confidentiality = 'confidential' AND (%s.department_id IN %s OR %s.employee_id IN %s))",
+                t,
+                t,
+                self.my_departments(),
+                t,
+                self.my_team(),
+            ),
+        ]
+        conditions = [SQL("%s.company_id = ANY(%s)", t, self.companies)]
+        if "active" in records._fields:
+            conditions.append(SQL("%s.active", t))
+        conditions.append(SQL("(%s)", SQL(" OR ").join(branches)))
+        return SQL(" AND ").join(conditions)
+
+    # ------------------------------------------------------------------
+    # Figures
+    # ------------------------------------------------------------------
+    def counts(self, model, filters, alias="t", extra=(), joins=None):
+        """{key: count} of one model: one query, a COUNT FILTER per figure, with the manager's visibility."""
+        self.cr.execute(
+            SQL(
+                "SELECT %s FROM %s %s %s WHERE %s",
+                SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", condition) for condition in filters.values()),
+                SQL.identifier(self.env[model]._table),
+                SQL.identifier(alias),
+                joins or SQL(""),
+                self.readable(model, alias, extra),
+            )
+        )
+        return dict(zip(filters, self.cr.fetchone(), strict=True))
+
+    def figures(self):
+        """{figure key: value}: the keys bench_overview's ``flatten`` gives the ORM's overview."""
+        figures = {}
+        for method in (self.record_figures,):
+            figures.update(method())
+        return figures
+
+    def record_figures(self):
+        today = self.today
+        soon = today + timedelta(days=30)
+        counts = self.counts(
+            "iso.record",
+            {
+                "tile records_review_overdue": SQL("t.next_review_date < %s AND t.state = 'effective'", today),
+                "tile records_retention_due": SQL("t.retention_until < %s", today),
+                "tile trainings_expired": SQL("t.training_valid_to < %s", today),
+                "tile trainings_expiring": SQL("t.training_valid_to >= %s AND t.training_valid_to <= %s", today, soon),
+            },
+        )
+        return counts
