@@ -90,15 +90,17 @@ class RawOverview:
     # Figures
     # ------------------------------------------------------------------
     def counts(self, model, filters, alias="t", extra=(), joins=None):
-        """{key: count} of one model: one query, a COUNT FILTER per figure, with the manager's visibility."""
+        """{key: count} of one model: one query over the rows of any figure, a COUNT FILTER per figure, with the
+        manager's visibility."""
         self.cr.execute(
             SQL(
-                "SELECT %s FROM %s %s %s WHERE %s",
+                "SELECT %s FROM %s %s %s WHERE %s AND (%s)",
                 SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", condition) for condition in filters.values()),
                 SQL.identifier(self.env[model]._table),
                 SQL.identifier(alias),
                 joins or SQL(""),
                 self.readable(model, alias, extra),
+                SQL(" OR ").join(SQL("(%s)", condition) for condition in filters.values()),
             )
         )
         return dict(zip(filters, self.cr.fetchone(), strict=True))
@@ -106,7 +108,7 @@ class RawOverview:
     def figures(self):
         """{figure key: value}: the keys bench_overview's ``flatten`` gives the ORM's overview."""
         figures = {}
-        for method in (self.record_figures,):
+        for method in (self.record_figures, self.activity_figures):
             figures.update(method())
         return figures
 
@@ -123,3 +125,12 @@ class RawOverview:
             },
         )
         return counts
+
+    def activity_figures(self):
+        """The manager's own activities: always theirs to read, whatever the document (mail.activity's rule)."""
+        self.cr.execute(
+            "SELECT count(*), count(*) FILTER (WHERE date_deadline < %s) FROM mail_activity WHERE user_id = %s",
+            [self.today, self.uid],
+        )
+        mine, late = self.cr.fetchone()
+        return {"tile my_activities": mine, "tile my_activities_late": late}

@@ -508,11 +508,11 @@ def insert_activities(env, seeded, count):
     cr.execute(
         SQL(
             """INSERT INTO mail_activity (res_model_id, res_model, res_id, res_name, activity_type_id, summary,
-                                          date_deadline, user_id, automated, create_uid, create_date, write_uid,
-                                          write_date)
+                                          date_deadline, user_id, automated, active, create_uid, create_date,
+                                          write_uid, write_date)
                SELECT %(model)s, 'iso.record', record.id, record.name, picked.activity_type,
                       'Bench activity ' || picked.n, CURRENT_DATE - 40 + (picked.days)::int, picked.user_id, true,
-                      1, %(now)s, 1, %(now)s
+                      true, 1, %(now)s, 1, %(now)s
                  FROM (SELECT n, %(first)s + %(record)s AS record_id, (%(types)s::int[])[1 + %(type)s] AS activity_type,
                               %(days)s AS days,
                               CASE WHEN %(manager_share)s = 0 THEN %(manager)s
@@ -570,6 +570,8 @@ def insert_management_system(env, seeded, sizes):
     }
     for insert in (insert_risks, insert_audits, insert_objectives):
         insert(env, data, 1, sizes["records"])
+    # insert_audits leaves the findings' active column empty, which hides them from the ORM (active_test)
+    env.cr.execute("UPDATE iso_audit_finding SET active = true WHERE active IS NULL")
     today = date.today()
     env["iso.audit"].create(
         [
