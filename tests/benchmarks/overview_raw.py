@@ -42,7 +42,7 @@ class RawOverview:
             self.uid,
         )
 
-    def readable(self, model, alias="t", extra=()):
+    def readable(self, model, alias="t", extra=(), *, active=True):
         """The company rule, the active test and the confidentiality policy of ``model`` for the manager;
         ``extra``: the model's participant and reader conditions (SQL on ``alias``). Only the table, column and
         relation names are read from the registry."""
@@ -81,10 +81,39 @@ class RawOverview:
             ),
         ]
         conditions = [SQL("%s.company_id = ANY(%s)", t, self.companies)]
-        if "active" in records._fields:
+        if active and "active" in records._fields:
             conditions.append(SQL("%s.active", t))
         conditions.append(SQL("(%s)", SQL(" OR ").join(branches)))
         return SQL(" AND ").join(conditions)
+
+    def audit_extra(self, alias="t"):
+        """An audit's team (participants) and, for what is not restricted, its auditees (readers)."""
+        t = SQL.identifier(alias)
+        uid = self.uid
+        return [
+            SQL(
+                """EXISTS (SELECT 1 FROM iso_audit_auditor auditor JOIN hr_employee e ON e.id = auditor.employee_id
+                            WHERE auditor.audit_id = %s.id AND e.user_id = %s)""",
+                t,
+                uid,
+            ),
+            SQL(
+                """(%s.confidentiality <> 'restricted' AND (
+                       %s.process_owner_id IN %s
+                    OR %s.department_id IN (SELECT d.id FROM hr_department d JOIN hr_employee boss
+                                              ON boss.id = d.manager_id WHERE boss.user_id = %s)
+                    OR EXISTS (SELECT 1 FROM iso_audit_auditee_rel auditee JOIN hr_employee e
+                                 ON e.id = auditee.employee_id
+                                WHERE auditee.audit_id = %s.id AND e.user_id = %s)))""",
+                t,
+                t,
+                self.my_employees(),
+                t,
+                uid,
+                t,
+                uid,
+            ),
+        ]
 
     # ------------------------------------------------------------------
     # Figures
@@ -105,10 +134,35 @@ class RawOverview:
         )
         return dict(zip(filters, self.cr.fetchone(), strict=True))
 
+    def line_counts(self, model, parent_field, filters, extra=()):
+        """``counts`` of a line model (CAPA actions, effectiveness checks): its company, and its parent's company and
+        confidentiality policy (the parent's active test left out, as the ORM's ``any`` does)."""
+        records = self.env[model]
+        parent = records._fields[parent_field]
+        self.cr.execute(
+            SQL(
+                "SELECT %s FROM %s t JOIN %s p ON p.id = t.%s WHERE t.company_id = ANY(%s) AND %s AND (%s)",
+                SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", condition) for condition in filters.values()),
+                SQL.identifier(records._table),
+                SQL.identifier(self.env[parent.comodel_name]._table),
+                SQL.identifier(parent_field),
+                self.companies,
+                self.readable(parent.comodel_name, "p", extra, active=False),
+                SQL(" OR ").join(SQL("(%s)", condition) for condition in filters.values()),
+            )
+        )
+        return dict(zip(filters, self.cr.fetchone(), strict=True))
+
     def figures(self):
         """{figure key: value}: the keys bench_overview's ``flatten`` gives the ORM's overview."""
         figures = {}
-        for method in (self.record_figures, self.activity_figures):
+        for method in (
+            self.record_figures,
+            self.activity_figures,
+            self.capa_figures,
+            self.audit_figures,
+            self.risk_figures,
+        ):
             figures.update(method())
         return figures
 
@@ -122,6 +176,7 @@ class RawOverview:
                 "tile records_retention_due": SQL("t.retention_until < %s", today),
                 "tile trainings_expired": SQL("t.training_valid_to < %s", today),
                 "tile trainings_expiring": SQL("t.training_valid_to >= %s AND t.training_valid_to <= %s", today, soon),
+                "tile records_on_hold": SQL("t.id IN %s", self.held("iso.record")),
             },
         )
         return counts
@@ -134,3 +189,59 @@ class RawOverview:
         )
         mine, late = self.cr.fetchone()
         return {"tile my_activities": mine, "tile my_activities_late": late}
+
+    def held(self, model):
+        return SQL(
+            """(SELECT item.res_id FROM iso_legal_hold_item item JOIN iso_legal_hold hold ON hold.id = item.hold_id
+                 WHERE hold.state = 'active' AND item.state = 'active' AND item.res_model = %s)""",
+            model,
+        )
+
+    def capa_figures(self):
+        today = self.today
+        figures = self.line_counts(
+            "iso.capa.action",
+            "capa_id",
+            {
+                "tile capa_actions_late": SQL("t.date_done IS NULL AND t.date_deadline < %s", today),
+                "tile capa_actions_open": SQL("t.date_done IS NULL"),
+            },
+        )
+        figures.update(
+            self.counts(
+                "iso.capa",
+                {"tile effectiveness_due": SQL("t.state = 'verification' AND t.effectiveness_due_date <= %s", today)},
+            )
+        )
+        return figures
+
+    def audit_figures(self):
+        today = self.today
+        figures = self.counts(
+            "iso.audit",
+            {
+                "tile audits_next_30": SQL(
+                    "t.state = 'planned' AND t.date_start >= %s AND t.date_start <= %s", today, today + timedelta(30)
+                )
+            },
+            extra=self.audit_extra(),
+        )
+        team = SQL(
+            """EXISTS (SELECT 1 FROM iso_audit_auditor auditor JOIN hr_employee e ON e.id = auditor.employee_id
+                        WHERE auditor.audit_id = t.audit_id AND e.user_id = %s)""",
+            self.uid,
+        )
+        figures.update(
+            self.counts(
+                "iso.audit.finding",
+                {
+                    "tile findings_overdue": SQL("t.state = 'open' AND t.due_date < %s", today),
+                    "tile findings_open": SQL("t.state = 'open'"),
+                },
+                extra=[team],
+            )
+        )
+        return figures
+
+    def risk_figures(self):
+        return self.counts("iso.risk", {"tile risks_above_target": SQL("t.above_target")})

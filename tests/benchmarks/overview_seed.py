@@ -572,6 +572,11 @@ def insert_management_system(env, seeded, sizes):
         insert(env, data, 1, sizes["records"])
     # insert_audits leaves the findings' active column empty, which hides them from the ORM (active_test)
     env.cr.execute("UPDATE iso_audit_finding SET active = true WHERE active IS NULL")
+    # and gives them no due date: the nonconformities are answered within 30 days, the others 60
+    env.cr.execute(
+        """UPDATE iso_audit_finding SET due_date = date + CASE WHEN grade IN ('major', 'minor') THEN 30 ELSE 60 END
+            WHERE due_date IS NULL AND grade NOT IN ('positive')"""
+    )
     today = date.today()
     env["iso.audit"].create(
         [
