@@ -220,8 +220,10 @@ def age_records(env):
     """Ages part of the records as if the site had filed them for years (build_records spreads them over two,
     shorter than any retention period and most review intervals): one filed record in 20 kept until a day of
     the last 400 (due), one effective document in 10 due for review on a day of the last 200, one training in 3
-    valid for a year only (expired or expiring)."""
+    valid for a year only (expired or expiring). References are made unique (build_records pads the numbers to
+    4 digits, so its 10,000th record of a type repeats the 1,000th's reference): the type's prefix and the id."""
     cr = env.cr
+    cr.execute("UPDATE iso_record SET name = split_part(name, '-', 1) || '-' || lpad(id::text, 7, '0')")
     cr.execute(
         """UPDATE iso_record SET retention_until = CURRENT_DATE - 1 - mod(id, 400),
                                  retention_start_date = CURRENT_DATE - 1 - mod(id, 400) - interval '5 years'
@@ -606,6 +608,64 @@ def insert_management_system(env, seeded, sizes):
     env["iso.trail.verification"]._verify()
 
 
+def insert_documents_to_read(env, seeded):
+    """Every effective document gets its revision in force (SQL); three competence requirements ask to read one
+    (two for everyone of the main company, one for the manager's departments), and of the employees asked,
+    7 in 10 have read and understood it, 2 in 10 are asked (requested) and the others not yet."""
+    cr = env.cr
+    cr.execute(
+        """WITH revisions AS (
+               INSERT INTO iso_record_revision (record_id, number, company_id, author_id, approver_id, name, title,
+                                                content_hash, effective_date, create_uid, create_date, write_uid,
+                                                write_date)
+               SELECT id, revision_number, company_id, author_id, approver_id, name, title,
+                      encode(sha256(convert_to(name || title, 'UTF8')), 'hex'), effective_date,
+                      1, create_date, 1, create_date
+                 FROM iso_record WHERE kind = 'document' AND state = 'effective' AND revision_id IS NULL
+               RETURNING id, record_id
+           )
+           UPDATE iso_record SET revision_id = revisions.id FROM revisions WHERE iso_record.id = revisions.record_id"""
+    )
+    main = env.ref("base.main_company")
+    cr.execute(
+        """SELECT id FROM iso_record WHERE company_id = %s AND kind = 'document' AND state = 'effective'
+            ORDER BY id LIMIT 3""",
+        [main.id],
+    )
+    documents = [document for (document,) in cr.fetchall()]
+    env.invalidate_all()
+    env["iso.competence.requirement"].create(
+        [
+            {"name": "Bench overview: read the quality policy", "document_id": documents[0]},
+            {"name": "Bench overview: read the document control procedure", "document_id": documents[1]},
+            {
+                "name": "Bench overview: read the line instruction",
+                "document_id": documents[2],
+                "department_id": seeded.departments[0].id,
+                "include_subdepartments": True,
+            },
+        ]
+    )
+    env.flush_all()
+    cr.execute(
+        """INSERT INTO iso_document_acknowledgement (employee_id, document_id, revision_id, company_id, user_id,
+                                                    document_reference, state, requested_at, acknowledged_at,
+                                                    create_uid, create_date, write_uid, write_date)
+           SELECT DISTINCT ON (matrix.employee_id, matrix.revision_id)
+                  matrix.employee_id, matrix.document_id, matrix.revision_id, matrix.company_id,
+                  CASE WHEN picked < 7 THEN matrix.user_id END, document.name,
+                  CASE WHEN picked < 7 THEN 'acknowledged' ELSE 'requested' END,
+                  now() AT TIME ZONE 'UTC' - interval '20 days',
+                  CASE WHEN picked < 7 THEN now() AT TIME ZONE 'UTC' - interval '10 days' END,
+                  1, now() AT TIME ZONE 'UTC', 1, now() AT TIME ZONE 'UTC'
+             FROM iso_competence_matrix matrix JOIN iso_record document ON document.id = matrix.document_id,
+                  LATERAL (SELECT mod(hashint4extended(matrix.employee_id * 7 + matrix.document_id, 151)
+                                      & 2147483647, 10) AS picked) p
+            WHERE matrix.document_required AND picked < 9
+           ON CONFLICT ON CONSTRAINT iso_document_acknowledgement_employee_revision_unique DO NOTHING"""
+    )
+
+
 # ---------------------------------------------------------------------------
 # Entry point
 # ---------------------------------------------------------------------------
@@ -613,6 +673,7 @@ ANALYZED = (
     "iso_record", "iso_nonconformity", "iso_capa", "iso_capa_action", "iso_capa_verification",
     "iso_capa_nonconformity_rel", "mail_activity", "iso_audit", "iso_audit_finding", "iso_objective",
     "iso_objective_measurement", "iso_risk", "iso_legal_hold_item", "hr_employee", "hr_department", "res_users",
+    "iso_record_revision", "iso_document_acknowledgement",
 )  # fmt: skip
 
 
@@ -639,6 +700,7 @@ def seed(env, scale):
         (f"{sizes['capas']:,} CAPAs, actions, checks", lambda: insert_capas(env, seeded, sizes["capas"])),
         (f"{sizes['activities']:,} activities", lambda: insert_activities(env, seeded, sizes["activities"])),
         ("audits, objectives, risks, requirements", lambda: insert_management_system(env, seeded, sizes)),
+        ("revisions, documents to read", lambda: insert_documents_to_read(env, seeded)),
     ):
         started = time.perf_counter()
         step()
