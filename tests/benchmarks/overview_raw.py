@@ -158,45 +158,183 @@ class RawOverview:
         figures = {}
         for method in (
             self.record_figures,
+            self.matrix_figures,
             self.activity_figures,
+            self.acknowledgement_figures,
+            self.risk_figures,
             self.capa_figures,
             self.audit_figures,
-            self.risk_figures,
         ):
             figures.update(method())
         return figures
 
-    def record_figures(self):
-        today = self.today
-        soon = today + timedelta(days=30)
-        counts = self.counts(
-            "iso.record",
-            {
-                "tile records_review_overdue": SQL("t.next_review_date < %s AND t.state = 'effective'", today),
-                "tile records_retention_due": SQL("t.retention_until < %s", today),
-                "tile trainings_expired": SQL("t.training_valid_to < %s", today),
-                "tile trainings_expiring": SQL("t.training_valid_to >= %s AND t.training_valid_to <= %s", today, soon),
-                "tile records_on_hold": SQL("t.id IN %s", self.held("iso.record")),
-            },
-        )
-        return counts
-
-    def activity_figures(self):
-        """The manager's own activities: always theirs to read, whatever the document (mail.activity's rule)."""
-        self.cr.execute(
-            "SELECT count(*), count(*) FILTER (WHERE date_deadline < %s) FROM mail_activity WHERE user_id = %s",
-            [self.today, self.uid],
-        )
-        mine, late = self.cr.fetchone()
-        return {"tile my_activities": mine, "tile my_activities_late": late}
-
+    # ------------------------------------------------------------------
+    # iso_records: the core tiles and charts
+    # ------------------------------------------------------------------
     def held(self, model):
+        """The ids an active legal hold keeps (the benchmark's holds list their records)."""
         return SQL(
             """(SELECT item.res_id FROM iso_legal_hold_item item JOIN iso_legal_hold hold ON hold.id = item.hold_id
                  WHERE hold.state = 'active' AND item.state = 'active' AND item.res_model = %s)""",
             model,
         )
 
+    def documents_to_read(self):
+        """The effective documents the manager's employee is asked to read and has not acknowledged, read first
+        (a subquery of the competence matrix view inside the OR of the counts below makes PostgreSQL evaluate the
+        view for every row): the matrix view's rows of the manager (the view is SQL; no rule applies, as the ORM
+        reads it sudo)."""
+        self.cr.execute(
+            """SELECT DISTINCT matrix.document_id FROM iso_competence_matrix matrix
+                 JOIN iso_record document ON document.id = matrix.document_id
+                WHERE matrix.user_id = %s AND matrix.document_required AND matrix.acknowledgement_id IS NULL
+                  AND document.kind = 'document' AND document.state = 'effective'""",
+            [self.uid],
+        )
+        return [document for (document,) in self.cr.fetchall()]
+
+    def record_figures(self):
+        today = self.today
+        return self.counts(
+            "iso.record",
+            {
+                "tile my_to_approve": SQL("t.state = 'in_review'"),
+                "tile my_to_read": SQL("t.id = ANY(%s)", self.documents_to_read()),
+                "tile reviews_overdue": SQL(
+                    "t.state = 'effective' AND t.next_review_date IS NOT NULL AND t.next_review_date <= %s", today
+                ),
+                "tile retention_due": SQL(
+                    "t.retention_until IS NOT NULL AND t.retention_until < %s AND t.disposed_date IS NULL", today
+                ),
+                "tile on_hold": SQL("t.id IN %s", self.held("iso.record")),
+            },
+        )
+
+    def matrix_visible(self):
+        """The competence matrix's rules for a manager: the company, and their own rows, their team's or their
+        departments' (with sub-departments)."""
+        return SQL(
+            "m.company_id = ANY(%s) AND (m.user_id = %s OR m.manager_user_id = %s OR m.department_id IN %s)",
+            self.companies,
+            self.uid,
+            self.uid,
+            self.my_departments(),
+        )
+
+    def matrix_states(self):
+        """{state: SQL condition on the matrix row m}, against today and the expiring days of Settings."""
+        self.cr.execute("SELECT value FROM ir_config_parameter WHERE key = 'iso_records.competence_expiring_days'")
+        row = self.cr.fetchone()
+        horizon = self.today + timedelta(days=int(row[0]) if row else 30)
+        missing = SQL(
+            """((m.training_required AND m.training_id IS NULL)
+                OR (m.document_required AND m.acknowledgement_id IS NULL))"""
+        )
+        dated = SQL("NOT %s AND m.training_required AND m.valid_to IS NOT NULL", missing)
+        return {
+            "valid": SQL(
+                "NOT %s AND (NOT m.training_required OR m.valid_to IS NULL OR m.valid_to > %s)", missing, horizon
+            ),
+            "expiring": SQL("%s AND m.valid_to >= %s AND m.valid_to <= %s", dated, self.today, horizon),
+            "expired": SQL("%s AND m.valid_to < %s", dated, self.today),
+            "missing": missing,
+        }
+
+    def matrix_figures(self):
+        states = self.matrix_states()
+        mine = SQL("m.user_id = %s", self.uid)
+        self.cr.execute(
+            SQL(
+                """SELECT COUNT(*) FILTER (WHERE %s AND %s), COUNT(*) FILTER (WHERE %s AND %s),
+                          COUNT(*) FILTER (WHERE %s), COUNT(*) FILTER (WHERE %s)
+                     FROM iso_competence_matrix m WHERE %s""",
+                mine,
+                states["expired"],
+                mine,
+                states["expiring"],
+                states["expired"],
+                states["expiring"],
+                self.matrix_visible(),
+            )
+        )
+        my_expired, my_expiring, expired, expiring = self.cr.fetchone()
+        figures = {
+            "tile my_trainings_expired": my_expired,
+            "tile my_trainings_expiring": my_expiring,
+            "tile trainings_expired": expired,
+            "tile trainings_expiring": expiring,
+        }
+        # The chart: per department (complete name, no department last), the rows of each state.
+        labels = dict(self.env["iso.competence.matrix"]._fields["state"]._description_selection(self.env))
+        self.cr.execute(
+            SQL(
+                """SELECT department.complete_name, %s
+                     FROM iso_competence_matrix m LEFT JOIN hr_department department ON department.id = m.department_id
+                    WHERE %s
+                 GROUP BY department.id, department.complete_name
+                 ORDER BY department.complete_name NULLS LAST""",
+                SQL(", ").join(SQL("COUNT(*) FILTER (WHERE %s)", states[state]) for state in labels),
+                self.matrix_visible(),
+            )
+        )
+        rows = self.cr.fetchall()
+        figures["chart training_compliance"] = {
+            "labels": [name or "No department" for name, *__ in rows],
+            "series": {label: [row[index + 1] for row in rows] for index, label in enumerate(labels.values())},
+        }
+        return figures
+
+    def activity_figures(self):
+        """The manager's own activities on controlled records: always theirs to read (mail.activity's rule)."""
+        models = self.env["iso.controlled.mixin"]._iso_controlled_model_names()
+        self.cr.execute(
+            "SELECT count(*) FROM mail_activity WHERE active AND user_id = %s AND res_model = ANY(%s)",
+            [self.uid, models],
+        )
+        return {"tile my_activities": self.cr.fetchone()[0]}
+
+    def acknowledgement_figures(self):
+        """Read and understood requested, with the manager's rules: own, team's, departments' employees."""
+        self.cr.execute(
+            SQL(
+                """SELECT count(*) FROM iso_document_acknowledgement a JOIN hr_employee e ON e.id = a.employee_id
+                    WHERE a.company_id = ANY(%s) AND a.state = 'requested'
+                      AND (e.user_id = %s OR e.parent_id IN %s OR e.department_id IN %s)""",
+                self.companies,
+                self.uid,
+                self.my_employees(),
+                self.my_departments(),
+            )
+        )
+        return {"tile acknowledgements_pending": self.cr.fetchone()[0]}
+
+    def risk_figures(self):
+        figures = self.counts("iso.risk", {"tile risks_above_target": SQL("t.above_target")})
+        # The chart: residual likelihood (rows, 5 first) by residual severity of the assessed risks visible.
+        self.cr.execute(
+            SQL(
+                """SELECT t.residual_likelihood, t.residual_severity, count(*) FROM iso_risk t
+                    WHERE %s AND t.residual_likelihood IS NOT NULL AND t.residual_severity IS NOT NULL
+                      AND t.residual_likelihood <> 0 AND t.residual_severity <> 0
+                 GROUP BY 1, 2""",
+                self.readable("iso.risk"),
+            )
+        )
+        counts = {(likelihood, severity): count for likelihood, severity, count in self.cr.fetchall()}
+        likelihood_steps, severity_steps = self.env["iso.risk"]._heat_map_steps()
+        scale = range(1, 6)
+        figures["chart risk_heat_map"] = {
+            "labels": [severity_steps[severity] for severity in scale],
+            "series": {
+                likelihood_steps[likelihood]: [counts.get((likelihood, severity), 0) for severity in scale]
+                for likelihood in reversed(scale)
+            },
+        }
+        return figures
+
+    # ------------------------------------------------------------------
+    # iso_records_capa and iso_records_audit (provisional keys until their tiles are final)
+    # ------------------------------------------------------------------
     def capa_figures(self):
         today = self.today
         figures = self.line_counts(
@@ -242,6 +380,3 @@ class RawOverview:
             )
         )
         return figures
-
-    def risk_figures(self):
-        return self.counts("iso.risk", {"tile risks_above_target": SQL("t.above_target")})

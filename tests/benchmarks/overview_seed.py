@@ -239,6 +239,25 @@ def age_records(env):
     )
 
 
+def age_trainings(env, seeded):
+    """The latest training of most employees is recent and valid; of 1 employee in 10 every training has expired
+    (1 to 300 days ago), of the next 1 in 10 every one expires within 25 days, and the manager has three expired
+    ones of their own: the competence matrix then shows expired and expiring rows."""
+    cr = env.cr
+    cr.execute(
+        """UPDATE iso_record SET training_valid_to = CASE mod(hashint4extended(employee_id, 161) & 2147483647, 10)
+                                     WHEN 0 THEN CURRENT_DATE - 1 - mod(id, 300) ELSE CURRENT_DATE + mod(id, 25) END
+            WHERE training_valid_to IS NOT NULL AND mod(hashint4extended(employee_id, 161) & 2147483647, 10) < 2"""
+    )
+    manager_employee = seeded.manager.employee_ids[:1].id
+    cr.execute(
+        """UPDATE iso_record SET employee_id = %s, training_valid_to = CURRENT_DATE - 10
+            WHERE id IN (SELECT id FROM iso_record WHERE training_valid_to IS NOT NULL AND state = 'filed'
+                          AND company_id = %s ORDER BY id DESC LIMIT 3)""",
+        [manager_employee, seeded.manager.company_id.id],
+    )
+
+
 def insert_hold(env, seeded):
     """One active legal hold of chosen records: one record in HELD_EVERY of those whose retention is over."""
     cr = env.cr
@@ -695,6 +714,7 @@ def seed(env, scale):
         ("people (ORM and SQL)", lambda: build_people(env, seeded)),
         (f"{sizes['records']:,} records", lambda: insert_records(env, seeded, sizes["records"])),
         ("records aged", lambda: age_records(env)),
+        ("trainings aged", lambda: age_trainings(env, seeded)),
         ("legal hold", lambda: insert_hold(env, seeded)),
         (f"{sizes['nonconformities']:,} NCs", lambda: insert_nonconformities(env, seeded, sizes["nonconformities"])),
         (f"{sizes['capas']:,} CAPAs, actions, checks", lambda: insert_capas(env, seeded, sizes["capas"])),
