@@ -57,6 +57,7 @@ class Size:
         self.orm = self.raw = None  # (cold s, warm s list, queries, figures)
         self.mismatches = []
         self.unmirrored = []
+        self.raw_only = []  # figures of the mirror that no tile or chart shown has (an addon's not installed)
         self.self_check = None  # (s, queries, runs)
         self.errors = []
 
@@ -128,7 +129,7 @@ def measure(size, args):
                 size.unmirrored.append(key)
             elif rounded(value) != rounded(figures[key]):
                 size.mismatches.append((key, value, figures[key]))
-        size.mismatches += [(key, "(not shown)", figures[key]) for key in figures if key not in orm_figures]
+        size.raw_only = [key for key in figures if key not in orm_figures]
         if not args.skip_self_check:
             self_check(root, size)
         cr.rollback()
@@ -278,6 +279,8 @@ def report_figures(size):
             print(f"    {key}: {short(value)}{mark}")
     for key, orm_value, raw_value in size.mismatches:
         print(f"  MISMATCH in {size.db}, {key}: ORM {short(orm_value)}, raw SQL {short(raw_value)}")
+    if size.raw_only:
+        print(f"  raw SQL figures with no tile or chart shown (left out): {', '.join(size.raw_only)}")
     if size.unmirrored:
         print(f"  no raw SQL mirror for: {', '.join(size.unmirrored)} (left out of the comparison)")
     if size.self_check:
