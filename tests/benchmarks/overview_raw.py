@@ -8,6 +8,8 @@ Run as the superuser: nothing here goes through the ORM but the cursor.
 
 from datetime import date, timedelta
 
+from dateutil.relativedelta import relativedelta
+
 from odoo.tools import SQL
 
 
@@ -162,6 +164,7 @@ class RawOverview:
             self.activity_figures,
             self.acknowledgement_figures,
             self.risk_figures,
+            self.self_check_figures,
             self.capa_figures,
             self.audit_figures,
         ):
@@ -331,6 +334,34 @@ class RawOverview:
             },
         }
         return figures
+
+    def self_check_figures(self):
+        """The last run's score in the manager's companies (the company rule), and the score of the last run of
+        each company and month over the last 12 months, averaged per month."""
+        self.cr.execute(
+            "SELECT score, run_at FROM iso_self_check WHERE company_id = ANY(%s) ORDER BY run_at DESC, id DESC LIMIT 1",
+            [self.companies],
+        )
+        row = self.cr.fetchone()
+        value = f"{row[0]}% on {row[1].date().isoformat()}" if row else "Not run yet"
+        start = self.today.replace(day=1) - relativedelta(months=11)
+        self.cr.execute(
+            """SELECT month, round(avg(score)::numeric, 1)::float FROM (
+                   SELECT DISTINCT ON (company_id, to_char(run_at, 'YYYY-MM'))
+                          to_char(run_at, 'YYYY-MM') AS month, score
+                     FROM iso_self_check WHERE company_id = ANY(%s) AND run_at >= %s
+                 ORDER BY company_id, to_char(run_at, 'YYYY-MM'), run_at DESC, id DESC
+               ) last_runs GROUP BY month ORDER BY month""",
+            [self.companies, start],
+        )
+        months = self.cr.fetchall()
+        return {
+            "tile self_check_score": value,
+            "chart self_check_score": {
+                "labels": [month for month, __ in months],
+                "series": {"Score": [score for __, score in months]},
+            },
+        }
 
     # ------------------------------------------------------------------
     # iso_records_capa and iso_records_audit (provisional keys until their tiles are final)
