@@ -364,35 +364,23 @@ class RawOverview:
         }
 
     # ------------------------------------------------------------------
-    # iso_records_capa and iso_records_audit (provisional keys until their tiles are final)
+    # iso_records_audit: audits, findings, objectives, management review outputs
     # ------------------------------------------------------------------
-    def capa_figures(self):
-        today = self.today
-        figures = self.line_counts(
-            "iso.capa.action",
-            "capa_id",
-            {
-                "tile capa_actions_late": SQL("t.date_done IS NULL AND t.date_deadline < %s", today),
-                "tile capa_actions_open": SQL("t.date_done IS NULL"),
-            },
-        )
-        figures.update(
-            self.counts(
-                "iso.capa",
-                {"tile effectiveness_due": SQL("t.state = 'verification' AND t.effectiveness_due_date <= %s", today)},
-            )
-        )
-        return figures
-
     def audit_figures(self):
         today = self.today
+        coming = SQL(
+            "t.state NOT IN ('closed', 'cancelled') AND t.date_start >= %s AND t.date_start <= %s",
+            today,
+            today + timedelta(days=30),
+        )
+        my_team = SQL(
+            """EXISTS (SELECT 1 FROM iso_audit_auditor auditor JOIN hr_employee e ON e.id = auditor.employee_id
+                        WHERE auditor.audit_id = t.id AND e.user_id = %s)""",
+            self.uid,
+        )
         figures = self.counts(
             "iso.audit",
-            {
-                "tile audits_next_30": SQL(
-                    "t.state = 'planned' AND t.date_start >= %s AND t.date_start <= %s", today, today + timedelta(30)
-                )
-            },
+            {"tile audits_coming": coming, "tile my_audits_coming": SQL("%s AND %s", coming, my_team)},
             extra=self.audit_extra(),
         )
         team = SQL(
@@ -404,10 +392,178 @@ class RawOverview:
             self.counts(
                 "iso.audit.finding",
                 {
-                    "tile findings_overdue": SQL("t.state = 'open' AND t.due_date < %s", today),
                     "tile findings_open": SQL("t.state = 'open'"),
+                    "tile findings_overdue": SQL("t.state = 'open' AND t.due_date < %s", today),
+                    "tile my_findings_open": SQL("t.state = 'open' AND t.owner_user_id = %s", self.uid),
                 },
                 extra=[team],
             )
         )
+        outputs = self.line_counts(
+            "iso.management.review.output",
+            "review_id",
+            {
+                "tile review_outputs_overdue": SQL(
+                    "p.state IN ('held', 'closed') AND t.date_done IS NULL AND t.date_deadline < %s", today
+                ),
+                "tile my_review_outputs_open": SQL(
+                    "p.state IN ('held', 'closed') AND t.date_done IS NULL AND t.user_id = %s", self.uid
+                ),
+            },
+        )
+        figures.update(outputs)
+        figures.update(self.objective_figures())
         return figures
+
+    def objective_statuses(self):
+        """{objective id: status} of the active monthly objectives the manager reads, by the rules of
+        iso_objective_status.py written out for monthly periods (the data set's objectives are all monthly; any
+        other frequency raises): the measurements of periods started by the reference day (today, or the due
+        date once past); no data when the latest started before the second-to-last ended month; the trend of the
+        latest against the one before, a change within 1 % of the target (0.01 at least) being stable; on track
+        when it meets the target and does not worsen, at risk when it meets it and worsens or misses it and
+        improves, off track otherwise."""
+        self.cr.execute(
+            SQL(
+                "SELECT count(*) FROM iso_objective t WHERE %s AND t.state = 'active' AND t.frequency <> 'monthly'",
+                self.readable("iso.objective"),
+            )
+        )
+        if self.cr.fetchone()[0]:
+            raise NotImplementedError("the raw SQL of the objectives' status covers monthly objectives only")
+        self.cr.execute(
+            SQL(
+                """WITH objective AS (
+                       SELECT t.id, t.direction, t.target, coalesce(t.target_max, t.target) AS target_max,
+                              LEAST(%(today)s::date, t.date_due) AS day,
+                              greatest(abs(t.target) * 0.01, 0.01) AS tolerance
+                         FROM iso_objective t WHERE %(visible)s AND t.state = 'active'
+                   ), ranked AS (
+                       SELECT o.id, m.value, m.period_start,
+                              row_number() OVER (PARTITION BY o.id ORDER BY m.period_start DESC, m.id DESC) AS rank
+                         FROM objective o JOIN iso_objective_measurement m
+                           ON m.objective_id = o.id AND m.period_start <= o.day
+                   ), last_two AS (
+                       SELECT o.*, latest.value AS latest, latest.period_start AS latest_start, before.value AS before
+                         FROM objective o
+                    LEFT JOIN ranked latest ON latest.id = o.id AND latest.rank = 1
+                    LEFT JOIN ranked before ON before.id = o.id AND before.rank = 2
+                   ), scored AS (
+                       SELECT id, latest, latest_start, day, tolerance,
+                              CASE direction WHEN 'at_least' THEN latest >= target WHEN 'at_most' THEN latest <= target
+                                   ELSE latest BETWEEN target AND target_max END AS meets,
+                              CASE direction WHEN 'at_least' THEN latest - before WHEN 'at_most' THEN before - latest
+                                   ELSE greatest(target - before, before - target_max, 0)
+                                        - greatest(target - latest, latest - target_max, 0) END AS better
+                         FROM last_two
+                   )
+                   SELECT id, CASE
+                       WHEN latest IS NULL OR latest_start < date_trunc('month', day) - interval '2 months'
+                            THEN 'no_data'
+                       WHEN meets AND (better IS NULL OR better >= -tolerance) THEN 'on_track'
+                       WHEN meets OR better > tolerance THEN 'at_risk'
+                       ELSE 'off_track' END
+                     FROM scored""",
+                today=self.today,
+                visible=self.readable("iso.objective"),
+            )
+        )
+        return dict(self.cr.fetchall())
+
+    def objective_figures(self):
+        statuses = self.objective_statuses()
+        labels = self.env["iso.objective"]._fields["status"]._description_selection(self.env)
+        return {
+            "tile objectives_off_track": sum(1 for status in statuses.values() if status == "off_track"),
+            "chart objectives_status": {
+                "labels": [label for __, label in labels],
+                "series": {"Objectives": [sum(1 for s in statuses.values() if s == key) for key, __ in labels]},
+            },
+        }
+
+    # ------------------------------------------------------------------
+    # iso_records_capa: CAPA actions, effectiveness checks, nonconformities, supplier requests
+    # ------------------------------------------------------------------
+    def capa_figures(self):
+        today = self.today
+        acting = SQL("p.state NOT IN ('closed', 'cancelled') AND t.date_done IS NULL")
+        late = SQL("%s AND t.date_deadline < %s", acting, today)
+        mine = SQL("t.user_id = %s", self.uid)
+        figures = self.line_counts(
+            "iso.capa.action",
+            "capa_id",
+            {
+                "tile capa_actions_open": acting,
+                "tile capa_actions_overdue": late,
+                "tile my_capa_actions_open": SQL("%s AND %s", acting, mine),
+                "tile my_capa_actions_overdue": SQL("%s AND %s", late, mine),
+            },
+        )
+        due = SQL("t.state = 'verification' AND t.effectiveness_due_date <= %s", today)
+        figures.update(
+            self.counts(
+                "iso.capa",
+                {
+                    "tile effectiveness_checks_due": due,
+                    "tile my_effectiveness_checks_due": SQL("%s AND t.verifier_id = %s", due, self.uid),
+                },
+            )
+        )
+        figures.update(
+            self.counts(
+                "iso.nonconformity",
+                {
+                    "tile nonconformities_open": SQL("t.state NOT IN ('closed', 'rejected')"),
+                    "tile nonconformities_overdue": SQL(
+                        "t.state NOT IN ('closed', 'rejected') AND t.closure_deadline < %s", today
+                    ),
+                },
+            )
+        )
+        figures.update(
+            self.counts(
+                "iso.supplier.request",
+                {"tile supplier_requests_overdue": SQL("t.state = 'sent' AND t.deadline < %s", today)},
+            )
+        )
+        figures.update(self.capa_charts())
+        return figures
+
+    def chart_months(self):
+        first = self.today.replace(day=1)
+        return [first - relativedelta(months=back) for back in range(11, -1, -1)]
+
+    def capa_charts(self):
+        from odoo.tools import format_date  # noqa: PLC0415 (the labels are the ORM's dates, formatted alike)
+
+        months = self.chart_months()
+        labels = [format_date(self.env, month, date_format="MMM yyyy") for month in months]
+        self.cr.execute(
+            SQL(
+                """SELECT date_trunc('month', t.date)::date, t.source, count(*) FROM iso_nonconformity t
+                    WHERE %s AND t.date >= %s GROUP BY 1, 2""",
+                self.readable("iso.nonconformity"),
+                months[0],
+            )
+        )
+        by_source = {(month, source): count for month, source, count in self.cr.fetchall()}
+        sources = self.env["iso.nonconformity"]._fields["source"]._description_selection(self.env)
+        self.cr.execute(
+            SQL(
+                """SELECT date_trunc('month', t.closed_date)::date, round(avg(t.closed_date - t.create_date::date), 1)
+                     FROM iso_capa t WHERE %s AND t.state = 'closed' AND t.closed_date >= %s GROUP BY 1""",
+                self.readable("iso.capa"),
+                months[0],
+            )
+        )
+        cycle = {month: float(days) for month, days in self.cr.fetchall()}
+        return {
+            "chart nonconformities_by_source": {
+                "labels": labels,
+                "series": {label: [by_source.get((month, source), 0) for month in months] for source, label in sources},
+            },
+            "chart capa_cycle_time": {
+                "labels": labels,
+                "series": {"Mean days to close": [cycle.get(month, 0) for month in months]},
+            },
+        }
