@@ -2,7 +2,7 @@
     "name": "ISO Records",
     "summary": "ISO certification records kept inside the ERP: standards, clauses, "
     "controlled documents, trail and retention",
-    "version": "18.0.1.3.0",
+    "version": "18.0.1.4.0",
     "category": "Quality",
     "author": "ISO Records for Odoo",
     "website": "https://github.com/iso-records/iso-records-odoo",

@@ -2,7 +2,7 @@
     "name": "ISO Records: Audits and Management Review",
     "summary": "Risk-based audit programme, audits with checklists and graded findings, qualified and "
     "independent auditors, signed audit reports",
-    "version": "18.0.1.2.0",
+    "version": "18.0.1.3.0",
     "category": "Quality",
     "author": "ISO Records for Odoo",
     "website": "https://github.com/iso-records/iso-records-odoo",

@@ -2,7 +2,7 @@
     "name": "ISO Records: Nonconformities and CAPA",
     "summary": "Nonconformities, corrective and preventive actions, root cause, "
     "effectiveness checks and supplier CAPA on the portal",
-    "version": "18.0.1.0.0",
+    "version": "18.0.1.1.0",
     "category": "Quality",
     "author": "ISO Records for Odoo",
     "website": "https://github.com/iso-records/iso-records-odoo",

@@ -26,7 +26,9 @@ class IsoCapaAction(models.Model):
 
     capa_id = fields.Many2one("iso.capa", required=True, ondelete="cascade", index=True)
     company_id = fields.Many2one(related="capa_id.company_id", store=True, index=True)
-    capa_state = fields.Selection(related="capa_id.state", string="CAPA Stage")
+    # Stored: the overview's action tiles filter on it, which as a plain related field costs a subquery
+    # on the CAPAs per tile.
+    capa_state = fields.Selection(related="capa_id.state", string="CAPA Stage", store=True, index=True)
     sequence = fields.Integer(default=10)
     kind = fields.Selection(ACTION_KINDS, required=True, default="corrective")
     description = fields.Text(required=True)
