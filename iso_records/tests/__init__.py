@@ -28,3 +28,4 @@ from . import test_overview
 from . import test_ui_overview
 from . import test_evidence_map
 from . import test_ui_evidence_map
+from . import test_ui_audit_readiness
