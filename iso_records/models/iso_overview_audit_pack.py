@@ -4,7 +4,7 @@ from .iso_audit_pack import PACK_GROUPS
 
 
 class IsoOverview(models.AbstractModel):
-    _inherit = "iso.overview"
+    _inherit = "iso.overview"  # pylint: disable=consider-merging-classes-inherited
 
     @api.model
     def _iso_overview_links(self):
