@@ -8,6 +8,7 @@ from odoo.tests import tagged
 
 from .common import hold_items
 from .competence_common import IsoCompetenceCase
+from .overview_common import OverviewChecks
 
 SYSTEM_KEYS = {
     "reviews_overdue",
@@ -21,7 +22,7 @@ SYSTEM_KEYS = {
 
 
 @tagged("post_install", "-at_install")
-class TestOverview(IsoCompetenceCase):
+class TestOverview(OverviewChecks, IsoCompetenceCase):
     """Every tile counts what the list it opens shows, for each role, with the user's access."""
 
     @classmethod
@@ -173,26 +174,8 @@ class TestOverview(IsoCompetenceCase):
         env["iso.competence.matrix"].invalidate_model()
         return overdue
 
-    @classmethod
-    def counts_of(cls, user):
-        overview = cls.Overview.with_user(user).get_overview()
-        return {tile["key"]: tile["count"] for section in overview["sections"] for tile in section["tiles"]}
-
-    def opened(self, user, key):
-        """The records of the list that open_tile(key) opens, searched as ``user`` with the action's context."""
-        action = self.Overview.with_user(user).open_tile(key)
-        model = self.env[action["res_model"]].with_user(user).with_context(**action["context"])
-        return model.search(action["domain"])
-
     def test_each_tile_counts_the_list_it_opens_for_each_role(self):
-        for role, user in self.roles.items():
-            overview = self.Overview.with_user(user).get_overview()
-            for section in overview["sections"]:
-                for tile in section["tiles"]:
-                    if tile["count"] is None:  # a value tile (the last verification)
-                        continue
-                    with self.subTest(role=role, tile=tile["key"]):
-                        self.assertEqual(tile["count"], len(self.opened(user, tile["key"])))
+        self.assert_tiles_count_their_lists(self.roles)
 
     def test_sections_per_role(self):
         shown = {
@@ -310,19 +293,7 @@ class TestOverview(IsoCompetenceCase):
         self.assertNotIn(self.production.complete_name, manager_compliance["labels"])
 
     def test_queries_do_not_grow_with_the_items(self):
-        overview = self.Overview.with_user(self.iso_administrator)
-
-        def queries():
-            overview.get_overview()  # warm the caches of groups, params and translations
-            self.env.invalidate_all()
-            before = self.env.cr.sql_log_count
-            overview.get_overview()
-            return self.env.cr.sql_log_count - before
-
-        with_one = queries()
-        self.seed(19, "B")
-        with_twenty = queries()
-        self.assertEqual(with_one, with_twenty)
+        self.assert_queries_constant(self.iso_administrator, lambda: self.seed(19, "B"))
         system = self.counts_of(self.iso_administrator)
         self.assertEqual(system["reviews_overdue"], self.baseline["reviews_overdue"] + 20)
         self.assertEqual(system["risks_above_target"], self.baseline["risks_above_target"] + 20)

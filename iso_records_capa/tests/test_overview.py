@@ -1,8 +1,8 @@
 from datetime import timedelta
 
 from odoo import fields
+from odoo.addons.iso_records.tests.overview_common import OverviewChecks
 from odoo.addons.iso_records.tools import workflow
-from odoo.addons.iso_records_audit.tests.test_overview import OverviewChecks
 from odoo.tests import tagged
 
 from .common import CapaCase

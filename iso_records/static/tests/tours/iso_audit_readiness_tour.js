@@ -1,11 +1,6 @@
 import { registry } from "@web/core/registry";
+import { buildAuditPackSteps } from "./iso_audit_pack_steps";
 import { openIsoMenu } from "./iso_tour_menu";
-
-/** A date as the English (US) user types it: MM/DD/YYYY. */
-function typed(date) {
-    const pad = (number) => String(number).padStart(2, "0");
-    return `${pad(date.getMonth() + 1)}/${pad(date.getDate())}/${date.getFullYear()}`;
-}
 
 async function callKw(model, method, args, kwargs = {}) {
     const response = await fetch(`/web/dataset/call_kw/${model}/${method}`, {
@@ -25,8 +20,6 @@ async function callKw(model, method, args, kwargs = {}) {
 registry.category("web_tour.tours").add("iso_records_audit_readiness_tour", {
     url: "/odoo",
     steps: () => {
-        const today = new Date();
-        const monthAgo = new Date(today.getTime() - 30 * 24 * 3600 * 1000);
         return [
             ...openIsoMenu("menu_iso_overview_root", "menu_iso_overview").slice(0, 2),
             {
@@ -103,39 +96,7 @@ registry.category("web_tour.tours").add("iso_records_audit_readiness_tour", {
                 content: "The pack is of ISO 9001:2015",
                 trigger: ".o_form_view .o_field_widget[name='standard_id'] input:value('ISO 9001:2015')",
             },
-            {
-                content: "Clause 7.5.3",
-                trigger: ".o_form_view .o_field_widget[name='clause_ids'] input",
-                run: "edit Control of documented",
-            },
-            {
-                trigger: ".o-autocomplete--dropdown-item a:contains('7.5.3')",
-                run: "click",
-            },
-            {
-                trigger: ".o_field_widget[name='clause_ids'] .o_tag:contains('7.5.3')",
-            },
-            {
-                content: "The last month",
-                trigger: ".o_form_view .o_field_widget[name='date_from'] input",
-                run: `edit ${typed(monthAgo)}`,
-            },
-            {
-                trigger: ".o_form_view .o_field_widget[name='date_to'] input",
-                run: `edit ${typed(today)}`,
-            },
-            {
-                trigger: ".o_form_view .o_field_widget[name='standard_id']",
-                run: "click",
-            },
-            {
-                content: "Build",
-                trigger: ".o_form_view button[name='action_build']",
-                run: "click",
-            },
-            {
-                trigger: ".o_statusbar_status button.o_arrow_button_current:contains('Done')",
-            },
+            ...buildAuditPackSteps("Control of documented information", "7.5.3"),
             {
                 content: "Download",
                 trigger: ".o_form_view button[name='action_download']",
