@@ -11,15 +11,20 @@ class IsoClause(models.Model):
             *super()._iso_evidence_map_columns(),
             {
                 "key": "audits",
-                "label": self.env._("Audits (12 months)"),
+                "label": self.env._("Audits (cycle)"),
                 "help": self.env._(
-                    "Audits of the clause or a sub-clause held in the last 12 months (fieldwork started, "
-                    "reporting or closed), by their actual start, else their planned start."
+                    "Audits of the clause or a sub-clause held (fieldwork started, reporting or closed) in the "
+                    "current certification cycle: those of an active audit programme, and audits outside any "
+                    "programme held in the last 12 months (by their actual start, else their planned start)."
                 ),
                 "sequence": 30,
                 "model": "iso.audit",
                 "domain": [
                     ("state", "in", ["fieldwork", "reporting", "closed"]),
+                    "|",
+                    ("programme_id.state", "=", "active"),
+                    "&",
+                    ("programme_id", "=", False),
                     "|",
                     ("actual_date_start", ">=", since),
                     "&",

@@ -83,6 +83,24 @@ class TestEvidenceMapAudit(AuditCase):
         self.assertTrue(after["7.5.3"]["flagged"])
         self.assertFalse(after["7.5.3"]["gap"], "the active objective covers it")
 
+    def test_audits_of_the_active_programme_are_the_cycle(self):
+        """An audit of the active programme counts however old, being of the current cycle; one of a closed
+        programme (an earlier cycle) does not."""
+        _data, before = self.evidence_rows(self.iso_manager)
+        programmes = self.env["iso.audit.programme"].create(
+            [
+                {"name": f"{state} cycle (test)", "standard_ids": [Command.set(self.standard_9001.ids)]}
+                for state in ("active", "closed")
+            ]
+        )
+        for programme, state in zip(programmes, ("active", "closed"), strict=True):
+            workflow(programme).write({"state": state})
+            audit = self.audit_in("fieldwork", title=f"Audit of the {state} programme (test)")
+            audit.programme_id = programme
+            workflow(audit).write({"actual_date_start": self.today - timedelta(days=400)})
+        _data, after = self.evidence_rows(self.iso_manager)
+        self.assertEqual(after["8.5.1"]["counts"]["audits"] - before["8.5.1"]["counts"]["audits"], 1)
+
     def test_open_finding_flags_without_covering(self):
         _data, before = self.evidence_rows(self.iso_manager)
         clause = next(row for row in before.values() if row["gap"] and not row["flagged"])
