@@ -59,3 +59,55 @@ class TestAuditPackTour(HttpCase):
         self.authenticate("tour_pack_other", "tour_pack_other")
         refused = self.url_open(f"/web/content/{pack.attachment_id.id}?download=true")
         self.assertNotEqual(refused.status_code, 200)
+
+
+@tagged("post_install", "-at_install")
+class TestAuditPackProgressTour(HttpCase):
+    def test_queued_pack_shows_its_progress_and_then_its_download(self):
+        manager = new_test_user(self.env, "tour_queue_manager", groups="iso_records.group_iso_manager")
+        administrator = new_test_user(
+            self.env,
+            "tour_queue_admin",
+            groups="base.group_user,base.group_system,iso_records.group_iso_administrator",
+            password="tour_queue_admin",
+        )
+        self.env["ir.config_parameter"].sudo().set_param("iso_records.audit_pack_sync_limit", "0")
+        today = fields.Date.today()
+        record = (
+            self.env["iso.record"]
+            .with_user(manager)
+            .create(
+                {
+                    "title": "Queued pack record (tour)",
+                    "record_type_id": self.env.ref("iso_records.record_type_maintenance_record").id,
+                    "body": "<p>Serviced.</p>",
+                    "effective_date": today - timedelta(days=1),
+                }
+            )
+        )
+        record.action_file()
+        pack = (
+            self.env["iso.audit.pack"]
+            .with_user(manager)
+            .create(
+                {
+                    "standard_id": self.env.ref("iso_records.standard_iso_9001_2015").id,
+                    "clause_ids": [Command.set(self.env.ref("iso_records.clause_9001_7_1_3").ids)],
+                    "date_from": today - timedelta(days=30),
+                    "date_to": today,
+                }
+            )
+        )
+        pack.action_build()
+        self.assertEqual(pack.state, "queued")
+        self.start_tour(
+            f"/odoo/action-iso_records.iso_audit_pack_action/{pack.id}",
+            "iso_records_audit_pack_progress_tour",
+            login=administrator.login,
+        )
+        self.assertEqual(pack.state, "done")
+        self.assertIn(record.id, {int(name.split("(")[-1].split(")")[0]) for name in self.pack_folders(pack)})
+
+    def pack_folders(self, pack):
+        archive = zipfile.ZipFile(io.BytesIO(pack.attachment_id.raw))
+        return {name.split("/")[2] for name in archive.namelist() if name.startswith("records/iso.record/")}
