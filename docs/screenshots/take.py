@@ -22,6 +22,14 @@ HERE = Path(__file__).resolve().parent
 HEAT_MAP_READY = ".o_action_manager .o_action table"
 # (file, login, path, what must be on the page before the shot)
 SHOTS = [
+    ("overview.png", "sharlene", "/odoo/iso-overview", ".o_iso_overview [data-tile='reviews_overdue']"),
+    (
+        "evidence-map.png",
+        "iris",
+        "/odoo/action-iso_records.iso_evidence_map_action",
+        ".o_iso_evidence_map tr[data-clause-code]",
+    ),
+    ("self-check.png", "admin", "/odoo/action-iso_records.iso_self_check_action", ".o_data_row"),
     ("records-waiting-for-me.png", "admin", "/odoo/action-iso_records.iso_record_action_waiting", ".o_data_row"),
     ("record-approval.png", "admin", "/odoo/action-iso_records.iso_record_action_waiting", ".o_data_row"),
     (
@@ -44,7 +52,7 @@ SHOTS = [
 ]
 # Clicks made after loading a page, to reach the screen shown.
 # Rows clicked after loading a page, to reach the screen shown: the first row whose text has these words.
-FOLLOW_UP = {"record-approval.png": "In Review", "disposal-batch.png": "Done"}
+FOLLOW_UP = {"record-approval.png": "In Review", "disposal-batch.png": "Done", "self-check.png": "Manual"}
 # Record ids looked up over JSON-RPC as the logged-in user, for paths that open one record.
 LOOKUPS = {
     "clause_9_2_2": ("iso.clause", [["number", "=", "9.2.2"], ["standard_id.name", "ilike", "9001"]]),
@@ -153,10 +161,13 @@ def main():
     parser.add_argument("--url", default="http://localhost:8069")
     parser.add_argument("--db", default="iso_records")
     parser.add_argument("--chromium", default=shutil.which("chromium") or "chromium")
+    parser.add_argument("--only", nargs="*", help="file names of the shots to take again (all by default)")
     options = parser.parse_args()
     passwords = {"admin": "admin", "ronnie": "ronnie", "sharlene": "sharlene", "iris": "iris"}
     by_login = {}
     for file_name, login, path, ready in SHOTS:
+        if options.only and file_name not in options.only:
+            continue
         by_login.setdefault(login, []).append((file_name, path, ready))
     for login, shots in by_login.items():
         browser = Browser(options.chromium)
