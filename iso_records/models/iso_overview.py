@@ -86,7 +86,8 @@ class IsoOverview(models.AbstractModel):
             model = self.env[model_name]
             filters = []
             for tile in model_tiles:
-                tile_query = model.with_context(active_test=False)._where_calc(tile["domain"])
+                # Each tile's own condition holds its active filter, as search_count(domain) would apply it.
+                tile_query = model._where_calc(tile["domain"])
                 if tile_query._joins:
                     counts[tile["key"]] = model.search_count(tile["domain"])
                     continue
@@ -95,9 +96,7 @@ class IsoOverview(models.AbstractModel):
                 continue
             # Only the rows some tile counts are read with the user's access: a model that filters its
             # search in Python (mail.activity) would otherwise read every row of its table.
-            visible = model._search(Domain.OR([tile["domain"] for tile, __ in filters]))
-            if model._active_name and model.env.context.get("active_test", True):
-                visible.add_where(model._where_calc([(model._active_name, "=", True)]).where_clause)
+            visible = model.with_context(active_test=False)._search(Domain.OR([tile["domain"] for tile, __ in filters]))
             if visible.from_clause.code != filters[0][1].from_clause.code:
                 # The user's record rules join other tables: count each tile on its own.
                 counts.update((tile["key"], model.search_count(tile["domain"])) for tile, __ in filters)

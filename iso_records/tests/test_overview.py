@@ -326,3 +326,22 @@ class TestOverview(OverviewChecks, IsoCompetenceCase):
                 expected = self.env[tile["model"]].with_user(self.iso_manager).search_count(tile["domain"])
                 self.assertEqual(counts[tile["key"]], expected)
                 self.assertTrue(expected)
+
+    def test_a_tile_of_archived_records_counts_them(self):
+        """Tiles counted together keep each its own active filter, as search_count does: one of archived
+        records counts them, its neighbour of the same model does not."""
+        record = self.env["iso.record"].create(
+            {"title": "Archived record", "record_type_id": self.procedure_type.id, "body": "<p>A</p>"}
+        )
+        self.env.cr.execute("UPDATE iso_record SET active = false WHERE id = %s", [record.id])
+        record.invalidate_recordset(["active"])
+        tiles = [
+            {"key": "archived", "model": "iso.record", "domain": [("active", "=", False)]},
+            {"key": "procedures", "model": "iso.record", "domain": [("record_type_id", "=", self.procedure_type.id)]},
+        ]
+        counts = self.Overview.with_user(self.iso_administrator)._iso_overview_counts(tiles)
+        Record = self.env["iso.record"].with_user(self.iso_administrator)
+        self.assertEqual(counts["archived"], Record.search_count(tiles[0]["domain"]))
+        self.assertGreaterEqual(counts["archived"], 1)
+        self.assertEqual(counts["procedures"], Record.search_count(tiles[1]["domain"]))
+        self.assertNotIn(record, Record.search(tiles[1]["domain"]))
